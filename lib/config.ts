@@ -1,0 +1,271 @@
+/**
+ * Server settings, read from `MYTHOS_*` environment variables.
+ *
+ * Every setting has an embedded default so `deno task start` works on a fresh machine. An
+ * invalid value is a {@linkcode ConfigError} that names the variable and the accepted values;
+ * `main.ts` turns it into exit code 2.
+ *
+ * @module
+ */
+
+/** Log levels, least to most severe. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
+/** One of {@linkcode LOG_LEVELS}. */
+export type LogLevel = typeof LOG_LEVELS[number];
+
+/** PBKDF2-SHA-256 iterations used when `MYTHOS_PASSWORD_COST` is `strong` (OWASP 2023). */
+export const STRONG_PASSWORD_ITERATIONS = 600_000;
+
+/** The server's settings. */
+export interface Config {
+  /** HTTP port; `0` picks a free one. */
+  port: number;
+  /** Address to listen on. */
+  host: string;
+  /** Directory holding the Deno KV file. */
+  dataDir: string;
+  /** The origin browsers use. */
+  publicUrl: URL;
+  /** Hard bound on graceful shutdown, in milliseconds. */
+  shutdownDeadlineMs: number;
+  /** Bearer token for `/admin/*` and `/metrics`; `undefined` turns them off. */
+  adminToken: string | undefined;
+  /** Player names (lower case) allowed to use admin commands. */
+  admins: string[];
+  /** PBKDF2 iterations for new password hashes. */
+  passwordIterations: number;
+  /** Least severe level that is logged. */
+  logLevel: LogLevel;
+  /** Interval between `stream.ping` frames, in milliseconds. */
+  heartbeatMs: number;
+  /** How long a stream may be unable to write before it is ended, in milliseconds. */
+  stallTimeoutMs: number;
+  /** Frames kept per player for `Last-Event-ID` replay (also each stream's buffer bound). */
+  historyFrames: number;
+  /** Bytes kept per player for replay (also each stream's buffer bound). */
+  historyBytes: number;
+}
+
+/** A setting has a value the server cannot use. */
+export class ConfigError extends Error {
+  /** The environment variable at fault. */
+  readonly variable: string;
+
+  /** Creates an error for `variable`, with a message that says what is accepted. */
+  constructor(variable: string, message: string) {
+    super(message);
+    this.name = "ConfigError";
+    this.variable = variable;
+  }
+}
+
+/** Reads one environment variable; `Deno.env.get` in production, a map in tests. */
+export type EnvReader = (name: string) => string | undefined;
+
+/** A documented setting: the README's table is checked against this list. */
+export interface SettingSpec {
+  /** Environment variable name. */
+  variable: string;
+  /** Default value as written in the README. */
+  defaultText: string;
+  /** What the setting means. */
+  meaning: string;
+}
+
+/** Every setting the server reads, with its default and meaning. */
+export const SETTINGS: readonly SettingSpec[] = [
+  { variable: "MYTHOS_PORT", defaultText: "8000", meaning: "HTTP port (`0` picks a free one)" },
+  { variable: "MYTHOS_HOST", defaultText: "127.0.0.1", meaning: "address to listen on" },
+  { variable: "MYTHOS_DATA_DIR", defaultText: "data", meaning: "where the Deno KV file lives" },
+  {
+    variable: "MYTHOS_PUBLIC_URL",
+    defaultText: "http://localhost:8000",
+    meaning: "the origin browsers use (origin checks; `Secure` cookies when https)",
+  },
+  {
+    variable: "MYTHOS_SHUTDOWN_DEADLINE_MS",
+    defaultText: "10000",
+    meaning: "hard bound on graceful shutdown",
+  },
+  {
+    variable: "MYTHOS_ADMIN_TOKEN",
+    defaultText: "unset",
+    meaning: "bearer token for `/admin/*` and `/metrics`; unset turns them off",
+  },
+  {
+    variable: "MYTHOS_ADMINS",
+    defaultText: "empty",
+    meaning: "comma-separated player names allowed admin commands",
+  },
+  {
+    variable: "MYTHOS_PASSWORD_COST",
+    defaultText: "strong",
+    meaning: "PBKDF2 iterations; `strong` is 600000. Lowered only by tests and benchmarks",
+  },
+  {
+    variable: "MYTHOS_LOG_LEVEL",
+    defaultText: "info",
+    meaning: "`debug`, `info`, `warn` or `error`",
+  },
+  {
+    variable: "MYTHOS_HEARTBEAT_MS",
+    defaultText: "15000",
+    meaning: "interval between `stream.ping` frames",
+  },
+  {
+    variable: "MYTHOS_STALL_TIMEOUT_MS",
+    defaultText: "30000",
+    meaning: "a stream that cannot write for this long is ended",
+  },
+  {
+    variable: "MYTHOS_HISTORY_FRAMES",
+    defaultText: "1024",
+    meaning: "events kept per player for `Last-Event-ID` replay; also each stream's buffer bound",
+  },
+  {
+    variable: "MYTHOS_HISTORY_BYTES",
+    defaultText: "1048576",
+    meaning: "bytes kept per player for replay; also each stream's buffer bound",
+  },
+];
+
+function integer(
+  env: EnvReader,
+  variable: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env(variable);
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      variable,
+      `${variable} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  env: EnvReader,
+  variable: string,
+  accepted: readonly T[],
+  fallback: T,
+): T {
+  const raw = env(variable);
+  if (raw === undefined || raw === "") return fallback;
+  const value = raw.trim().toLowerCase();
+  if (!(accepted as readonly string[]).includes(value)) {
+    throw new ConfigError(
+      variable,
+      `${variable} must be one of ${accepted.join(", ")}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value as T;
+}
+
+function publicUrl(env: EnvReader): URL {
+  const variable = "MYTHOS_PUBLIC_URL";
+  const raw = env(variable) || "http://localhost:8000";
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      variable,
+      `${variable} must be an http or https origin such as https://mud.example, got ${
+        JSON.stringify(raw)
+      }`,
+    );
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== "/") {
+    throw new ConfigError(
+      variable,
+      `${variable} must be an http or https origin with no path, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return url;
+}
+
+function passwordIterations(env: EnvReader): number {
+  const variable = "MYTHOS_PASSWORD_COST";
+  const raw = env(variable);
+  if (raw === undefined || raw === "" || raw.trim().toLowerCase() === "strong") {
+    return STRONG_PASSWORD_ITERATIONS;
+  }
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 10_000_000) {
+    throw new ConfigError(
+      variable,
+      `${variable} must be "strong" or a whole number of iterations from 1 to 10000000, got ${
+        JSON.stringify(raw)
+      }`,
+    );
+  }
+  return Number(raw);
+}
+
+function adminToken(env: EnvReader): string | undefined {
+  const variable = "MYTHOS_ADMIN_TOKEN";
+  const raw = env(variable);
+  if (raw === undefined || raw === "") return undefined;
+  if (raw.length < 16 || /\s/.test(raw)) {
+    throw new ConfigError(
+      variable,
+      `${variable} must be at least 16 characters with no spaces, or unset to turn admin routes off`,
+    );
+  }
+  return raw;
+}
+
+function admins(env: EnvReader): string[] {
+  const variable = "MYTHOS_ADMINS";
+  const raw = env(variable) ?? "";
+  const names = raw.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  for (const name of names) {
+    if (!/^[A-Za-z]{3,20}$/.test(name)) {
+      throw new ConfigError(
+        variable,
+        `${variable} must be comma-separated player names of 3 to 20 letters, got ${
+          JSON.stringify(name)
+        }`,
+      );
+    }
+  }
+  return names.map((name) => name.toLowerCase());
+}
+
+/**
+ * Reads the settings from the environment.
+ *
+ * @param env Reads one variable; defaults to `Deno.env.get`.
+ * @throws {ConfigError} when a variable holds a value the server cannot use.
+ */
+export function loadConfig(env: EnvReader = (name) => Deno.env.get(name)): Config {
+  const host = env("MYTHOS_HOST")?.trim() || "127.0.0.1";
+  if (/[\s/]/.test(host)) {
+    throw new ConfigError(
+      "MYTHOS_HOST",
+      `MYTHOS_HOST must be an address or host name such as 127.0.0.1 or 0.0.0.0, got ${
+        JSON.stringify(host)
+      }`,
+    );
+  }
+  return {
+    port: integer(env, "MYTHOS_PORT", 8000, 0, 65535),
+    host,
+    dataDir: env("MYTHOS_DATA_DIR")?.trim() || "data",
+    publicUrl: publicUrl(env),
+    shutdownDeadlineMs: integer(env, "MYTHOS_SHUTDOWN_DEADLINE_MS", 10_000, 100, 600_000),
+    adminToken: adminToken(env),
+    admins: admins(env),
+    passwordIterations: passwordIterations(env),
+    logLevel: oneOf(env, "MYTHOS_LOG_LEVEL", LOG_LEVELS, "info"),
+    heartbeatMs: integer(env, "MYTHOS_HEARTBEAT_MS", 15_000, 10, 3_600_000),
+    stallTimeoutMs: integer(env, "MYTHOS_STALL_TIMEOUT_MS", 30_000, 10, 3_600_000),
+    historyFrames: integer(env, "MYTHOS_HISTORY_FRAMES", 1024, 16, 1_000_000),
+    historyBytes: integer(env, "MYTHOS_HISTORY_BYTES", 1_048_576, 4096, 1_073_741_824),
+  };
+}

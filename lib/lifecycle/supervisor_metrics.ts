@@ -1,0 +1,49 @@
+/**
+ * Supervisor figures for `/metrics`.
+ *
+ * @module
+ */
+
+import type { Metric } from "../http/metrics.ts";
+import type { Supervisor, TaskState } from "./supervisor.ts";
+
+const STATES: TaskState[] = ["running", "stopping", "restarting", "stopped", "failed"];
+
+/** Tasks by state, restarts per task, and uptime. */
+export function supervisorMetrics(supervisor: Supervisor): Metric[] {
+  const tasks = supervisor.tasks();
+  const failed = supervisor.failedTasks();
+  const byState = new Map<TaskState, number>(STATES.map((state) => [state, 0]));
+  for (const task of tasks) byState.set(task.state, (byState.get(task.state) ?? 0) + 1);
+  byState.set("failed", failed.length);
+  const restarts = new Map<string, number>();
+  for (const task of [...tasks, ...failed]) {
+    restarts.set(task.name, (restarts.get(task.name) ?? 0) + task.restarts);
+  }
+  return [
+    {
+      name: "mythos_uptime_seconds",
+      help: "Seconds since the server started",
+      type: "gauge",
+      samples: [{ value: Math.floor(supervisor.uptimeMs / 1000) }],
+    },
+    {
+      name: "mythos_ready",
+      help: "1 while the server accepts new work, 0 while starting or shutting down",
+      type: "gauge",
+      samples: [{ value: supervisor.ready ? 1 : 0 }],
+    },
+    {
+      name: "mythos_tasks",
+      help: "Supervised tasks by state (failed counts the most recent failures kept)",
+      type: "gauge",
+      samples: [...byState].map(([state, value]) => ({ labels: { state }, value })),
+    },
+    {
+      name: "mythos_task_restarts_total",
+      help: "Restarts after failures, per task name",
+      type: "counter",
+      samples: [...restarts].map(([task, value]) => ({ labels: { task }, value })),
+    },
+  ];
+}

@@ -1,0 +1,52 @@
+/**
+ * The Hono application: every route, the shutdown gate and the one error handler.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import { errorResponse, handleError } from "../lib/http/errors.ts";
+import type { MetricsSource } from "../lib/http/metrics.ts";
+import type { Supervisor } from "../lib/lifecycle/supervisor.ts";
+import type { Logger } from "../lib/log.ts";
+import { adminRoutes } from "./admin.ts";
+import { healthRoutes } from "./health.ts";
+
+/** Everything the routes need from the rest of the server. */
+export interface AppDeps {
+  /** Readiness, tasks, shutdown. */
+  supervisor: Supervisor;
+  /** Where request failures are logged. */
+  logger: Logger;
+  /** Bearer token for admin routes; `undefined` turns them off. */
+  adminToken: string | undefined;
+  /** Sections added to `/admin/status`. */
+  status: () => Record<string, unknown>;
+  /** Every metric family for `/metrics`. */
+  metrics: MetricsSource;
+  /** Further routes (events, accounts, commands, the client) mounted at the root. */
+  routes?: Hono[];
+}
+
+/** Seconds a client is told to wait while the server is starting or shutting down. */
+const RETRY_AFTER_SECONDS = "5";
+
+/** Builds the application. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.onError(handleError(deps.logger));
+  app.notFound(() => errorResponse(404, "not_found", "No such page"));
+  app.use("/api/*", async (_c, next) => {
+    if (!deps.supervisor.ready) {
+      const message = deps.supervisor.state === "starting"
+        ? "The server is starting; please try again shortly"
+        : "The server is restarting; please try again shortly";
+      return errorResponse(503, "unavailable", message, { "retry-after": RETRY_AFTER_SECONDS });
+    }
+    return await next();
+  });
+  app.route("/", healthRoutes(deps.supervisor));
+  app.route("/", adminRoutes(deps));
+  for (const routes of deps.routes ?? []) app.route("/", routes);
+  return app;
+}

@@ -1,0 +1,76 @@
+import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
+import { present } from "./support/present.ts";
+import { spawnServer } from "./support/process.ts";
+import { startTestServer } from "./support/server.ts";
+import { tempDir } from "./support/temp_dir.ts";
+
+function isListening(line: Record<string, unknown>): boolean {
+  return line.msg === "listening";
+}
+
+Deno.test("the server process serves /healthz and exits 0 with the shutdown report on SIGTERM", async () => {
+  await using dir = await tempDir();
+  await using server = spawnServer({
+    env: { MYTHOS_DATA_DIR: dir.path, MYTHOS_SHUTDOWN_DEADLINE_MS: "3000" },
+  });
+  const listening = await server.waitForLog(isListening);
+  const base = `http://127.0.0.1:${listening.port}`;
+  const health = await fetch(`${base}/healthz`);
+  assertEquals(await health.json(), { status: "ok" });
+  const ready = await fetch(`${base}/readyz`);
+  assertEquals([ready.status, await ready.json()], [200, { status: "ready" }]);
+
+  server.child.kill("SIGTERM");
+  const status = await server.exited(3000);
+  assertEquals(status.code, 0, server.stderr());
+  const report = present(
+    server.logs.find((line) => line.msg === "shutdown complete"),
+    "the shutdown report",
+  );
+  assertEquals(report.reason, "SIGTERM");
+  assertEquals(report.exitCode, 0);
+  assertEquals(report.deadlineHit, false);
+  assertEquals(Object.keys(report.phases as object), [
+    "accept",
+    "streams",
+    "tasks",
+    "persist",
+    "close",
+  ]);
+  assertLess(report.totalMs as number, 3000);
+  assertEquals(server.stderr(), "");
+});
+
+Deno.test("a second SIGINT during a slow shutdown exits 130 at once", async () => {
+  await using dir = await tempDir();
+  await using server = spawnServer({
+    script: "tests/fixtures/slow_shutdown_server.ts",
+    env: { MYTHOS_DATA_DIR: dir.path },
+  });
+  await server.waitForLog(isListening);
+  server.child.kill("SIGINT");
+  await server.waitForLog((line) => line.msg === "shutdown started");
+  server.child.kill("SIGINT");
+  const status = await server.exited(3000);
+  assertEquals(status.code, 130);
+  assert(server.logs.some((line) => line.msg === "second signal received; exiting now"));
+  assertEquals(server.logs.some((line) => line.msg === "shutdown complete"), false);
+});
+
+Deno.test("a bad setting stops start-up with exit 2 and a message naming the variable", async () => {
+  await using server = spawnServer({ env: { MYTHOS_LOG_LEVEL: "shouty" } });
+  const status = await server.exited();
+  assertEquals(status.code, 2);
+  const line = server.logs.find((record) => record.level === "error");
+  assertEquals(line?.variable, "MYTHOS_LOG_LEVEL");
+  assertStringIncludes(String(line?.msg), "must be one of debug, info, warn, error");
+});
+
+Deno.test("an in-process server answers over real HTTP and shuts down cleanly", async () => {
+  await using test = await startTestServer();
+  assertEquals(await test.fetch("/healthz").then((r) => r.json()), { status: "ok" });
+  const report = await test.server.shutdown("test");
+  assertEquals(report.exitCode, 0);
+  const after = await fetch(new URL("/healthz", test.url)).catch((error) => error);
+  assert(after instanceof TypeError, "the port is closed after shutdown");
+});
