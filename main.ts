@@ -8,13 +8,14 @@
  */
 
 import { type Config, ConfigError, type EnvReader, loadConfig } from "./lib/config.ts";
-import { settlesBefore } from "./lib/lifecycle/deadline.ts";
 import { exitWhenIdle } from "./lib/lifecycle/exit.ts";
 import { handleShutdownSignals } from "./lib/lifecycle/signals.ts";
 import { type ShutdownReport, Supervisor } from "./lib/lifecycle/supervisor.ts";
 import { supervisorMetrics } from "./lib/lifecycle/supervisor_metrics.ts";
 import { processMetrics } from "./lib/http/metrics.ts";
+import { serve } from "./lib/http/serve.ts";
 import { createLogger, errorFields, type Logger } from "./lib/log.ts";
+import { startRealtime } from "./lib/realtime.ts";
 import { createApp } from "./routes/app.ts";
 
 /** A running server. */
@@ -41,28 +42,22 @@ export async function startServer(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const supervisor = new Supervisor({ shutdownDeadlineMs: config.shutdownDeadlineMs, logger });
   try {
+    const realtime = startRealtime(supervisor, config, logger);
     const app = createApp({
       supervisor,
       logger,
       adminToken: config.adminToken,
-      status: () => ({}),
-      metrics: () => [...processMetrics(), ...supervisorMetrics(supervisor)],
+      status: () => ({ ...realtime.status() }),
+      metrics: () => [
+        ...processMetrics(),
+        ...supervisorMetrics(supervisor),
+        ...realtime.metrics(),
+      ],
     });
-    const listening = Promise.withResolvers<Deno.NetAddr>();
-    const server = Deno.serve({
+    const { url, addr } = await serve(supervisor, app.fetch, {
       hostname: config.host,
       port: config.port,
-      onListen: (addr) => listening.resolve(addr),
-    }, app.fetch);
-    // Streams have ended by the close phase, so the graceful shutdown has nothing to wait for.
-    supervisor.onShutdown("close", "http server", async (signal) => {
-      if (!(await settlesBefore(server.shutdown(), signal))) {
-        throw new Error("HTTP server did not close before the deadline");
-      }
     });
-    const addr = await listening.promise;
-    const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
-    const url = new URL(`http://${host}:${addr.port}`);
     supervisor.markReady();
     logger.info("listening", {
       address: url.href,

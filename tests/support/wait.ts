@@ -10,14 +10,14 @@ import { delay } from "@std/async/delay";
 export interface WaitOptions {
   /** Give up after this many milliseconds; default 5000. */
   timeout?: number;
-  /** Check again after this many milliseconds; default 5. */
+  /** Longest pause between checks in milliseconds; checks start at 1 ms apart; default 20. */
   interval?: number;
   /** Says what was awaited, for the error message. */
   message?: string;
 }
 
 /**
- * Resolves with the first truthy value of `condition`, checked now and then every `interval`
+ * Resolves with the first truthy value of `condition`, checked now and then at growing intervals
  * until `timeout`, and throws if the deadline passes first.
  */
 export async function waitFor<T>(
@@ -25,7 +25,8 @@ export async function waitFor<T>(
   options: WaitOptions = {},
 ): Promise<NonNullable<T>> {
   const timeout = options.timeout ?? 5000;
-  const interval = options.interval ?? 5;
+  const maxInterval = options.interval ?? 20;
+  let interval = 1;
   const started = performance.now();
   while (true) {
     const value = await condition();
@@ -36,6 +37,7 @@ export async function waitFor<T>(
       );
     }
     await delay(interval);
+    interval = Math.min(maxInterval, interval * 2);
   }
 }
 

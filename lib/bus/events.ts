@@ -1,0 +1,67 @@
+/**
+ * The event types players receive, as a discriminated union.
+ *
+ * Game events travel through the bus and carry an id; `stream.*` events belong to one stream
+ * (hello, ping, resync, superseded, shutdown) and carry none, so they never move a client's
+ * `Last-Event-ID`.
+ *
+ * @module
+ */
+
+/** A room as `room.look` shows it. */
+export interface RoomView {
+  /** Stable room id. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** Prose description. */
+  description: string;
+  /** Ways out. */
+  exits: { direction: string; to: string }[];
+  /** Items lying here. */
+  items: string[];
+  /** NPCs present. */
+  npcs: string[];
+  /** Players present, linkdead ones marked. */
+  players: { name: string; linkdead: boolean }[];
+  /** Room flags such as `outdoors`, `rest`, `eldritch`. */
+  flags?: string[];
+}
+
+/** The `data` of every event type. Fields may be added; these stay. */
+export interface EventDataMap {
+  "room.look": { room: RoomView };
+  "room.say": { from: string; text: string };
+  "room.emote": { from: string; text: string };
+  "room.enter": { who: string; from?: string };
+  "room.leave": { who: string; to?: string };
+  "chat.ooc": { from: string; text: string };
+  "tell.received": { from: string; text: string };
+  "tell.sent": { to: string; text: string };
+  "system.notice": { text: string; code?: string };
+  "system.error": { text: string; code?: string };
+  "world.time": { hour: number; daypart: string };
+  "player.stats": { lucidity: number; [stat: string]: unknown };
+  "stream.hello": { player: string; resumed: boolean };
+  "stream.ping": Record<string, never>;
+  "stream.resync": { reason: string };
+  "stream.superseded": { reason: string };
+  "stream.shutdown": { reason: string; retryMs: number };
+}
+
+/** Every event type name. */
+export type EventType = keyof EventDataMap;
+
+/** Event types that belong to one stream rather than to the game. */
+export type StreamEventType = Extract<EventType, `stream.${string}`>;
+
+/** Event types the game publishes through the bus. */
+export type GameEventType = Exclude<EventType, StreamEventType>;
+
+/** One event: `{ type, data }`, discriminated by `type`. */
+export type MythosEvent<T extends EventType = EventType> = {
+  [K in T]: { type: K; data: EventDataMap[K] };
+}[T];
+
+/** An event the game publishes. */
+export type GameEvent = MythosEvent<GameEventType>;

@@ -1,0 +1,36 @@
+/**
+ * Frames: events encoded once to SSE bytes and shared by every recipient.
+ *
+ * @module
+ */
+
+import { encodeFrame } from "../sse/frame.ts";
+import type { EventType, GameEvent, MythosEvent, StreamEventType } from "./events.ts";
+
+/** One encoded event. Game frames carry the id the bus gave them; stream frames carry none. */
+export interface Frame {
+  /** The event id (game frames), or `undefined` (stream frames). */
+  readonly id: number | undefined;
+  /** The event type. */
+  readonly type: EventType;
+  /** The frame as it goes on the wire. */
+  readonly bytes: Uint8Array;
+}
+
+/** Encodes a game event with its id. */
+export function gameFrame(id: number, event: GameEvent): Frame {
+  return {
+    id,
+    type: event.type,
+    bytes: encodeFrame({ id, event: event.type, data: JSON.stringify(event.data) }),
+  };
+}
+
+/** Encodes a stream event (no id), optionally with a `retry:` hint. */
+export function streamFrame(event: MythosEvent<StreamEventType>, retry?: number): Frame {
+  return {
+    id: undefined,
+    type: event.type,
+    bytes: encodeFrame({ retry, event: event.type, data: JSON.stringify(event.data) }),
+  };
+}

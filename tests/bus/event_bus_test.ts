@@ -1,0 +1,318 @@
+import { assert, assertEquals, assertLessOrEqual, assertThrows } from "@std/assert";
+import { EventBus } from "../../lib/bus/event_bus.ts";
+import type { Frame } from "../../lib/bus/frame.ts";
+import type { Subscription } from "../../lib/bus/subscription.ts";
+import { countListeners } from "../support/listeners.ts";
+import { present } from "../support/present.ts";
+import { waitFor, withTimeout } from "../support/wait.ts";
+
+function say(text: string) {
+  return { type: "room.say" as const, data: { from: "Armitage", text } };
+}
+
+/** Takes every frame available right now without waiting. */
+async function drainNow(subscription: Subscription): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  while (subscription.pendingFrames > 0) {
+    const result = await subscription.next();
+    if (result.done) break;
+    frames.push(result.value);
+  }
+  return frames;
+}
+
+function textOf(frame: Frame): string {
+  return new TextDecoder().decode(frame.bytes);
+}
+
+Deno.test("publish() reaches one player, a topic (minus except) or everyone", async () => {
+  const bus = new EventBus({ firstId: 1 });
+  for (const key of ["ann", "bob", "cat"]) bus.open(key);
+  bus.join("ann", "room:library");
+  bus.join("bob", "room:library");
+  using ann = bus.subscribe("ann");
+  using bob = bus.subscribe("bob");
+  using cat = bus.subscribe("cat");
+  assertEquals(bus.publish(say("to ann"), { to: "player", key: "ann" }), 1);
+  assertEquals(
+    bus.publish(say("to library"), { to: "topic", topic: "room:library", except: "bob" }),
+    2,
+  );
+  assertEquals(bus.publish(say("to all"), { to: "all" }), 3);
+  assertEquals(
+    bus.publish(say("to some"), { to: "players", keys: ["bob", "cat", "cat", "nobody"] }),
+    4,
+  );
+  assertEquals(bus.publish(say("to nobody"), { to: "topic", topic: "room:empty" }), undefined);
+  assertEquals((await drainNow(ann)).map((frame) => frame.id), [1, 2, 3]);
+  assertEquals((await drainNow(bob)).map((frame) => frame.id), [3, 4]);
+  assertEquals((await drainNow(cat)).map((frame) => frame.id), [3, 4]);
+  assertEquals(bus.members("room:library").sort(), ["ann", "bob"]);
+});
+
+Deno.test("a frame is encoded once and the same bytes are shared by every recipient", async () => {
+  const bus = new EventBus({ firstId: 7 });
+  bus.open("ann");
+  bus.open("bob");
+  using ann = bus.subscribe("ann");
+  using bob = bus.subscribe("bob");
+  bus.publish(say("hello"), { to: "all" });
+  const a = present((await drainNow(ann))[0], "ann's frame");
+  const b = present((await drainNow(bob))[0], "bob's frame");
+  assert(a.bytes === b.bytes, "both recipients hold the very same Uint8Array");
+  assertEquals(
+    textOf(a),
+    'id: 7\nevent: room.say\ndata: {"from":"Armitage","text":"hello"}\n\n',
+  );
+});
+
+Deno.test("subscribe() ends when its signal aborts, even while parked in next()", async () => {
+  const bus = new EventBus();
+  bus.open("ann");
+  const controller = new AbortController();
+  using listeners = countListeners(controller.signal);
+  const subscription = bus.subscribe("ann", { signal: controller.signal });
+  assertEquals(listeners.count, 1);
+  const parked = subscription.next();
+  controller.abort();
+  assertEquals(await withTimeout(parked, 1000, "the parked next()"), {
+    done: true,
+    value: undefined,
+  });
+  assertEquals(listeners.count, 0);
+  assertEquals(bus.stats().subscribers, 0);
+  assertEquals(subscription.closed, true);
+});
+
+Deno.test("return() ends a subscription parked in next() at once", async () => {
+  const bus = new EventBus();
+  bus.open("ann");
+  const controller = new AbortController();
+  using listeners = countListeners(controller.signal);
+  const subscription = bus.subscribe("ann", { signal: controller.signal });
+  const parked = [subscription.next(), subscription.next()];
+  assertEquals(await subscription.return(), { done: true, value: undefined });
+  for (const result of await withTimeout(Promise.all(parked), 1000, "parked next() calls")) {
+    assertEquals(result.done, true);
+  }
+  assertEquals(listeners.count, 0);
+  assertEquals(bus.stats().subscribers, 0);
+});
+
+Deno.test("for await over a subscription ends when the bus closes", async () => {
+  const bus = new EventBus();
+  bus.open("ann");
+  const subscription = bus.subscribe("ann");
+  bus.publish(say("one"), { to: "player", key: "ann" });
+  const seen: string[] = [];
+  const reading = (async () => {
+    for await (const frame of subscription) {
+      seen.push(frame.type);
+      bus.close();
+    }
+  })();
+  await withTimeout(reading, 1000, "the loop to end");
+  assertEquals(seen, ["room.say"]);
+  assertEquals(bus.stats().subscribers, 0);
+  assertEquals(bus.publish(say("ignored"), { to: "all" }), undefined);
+});
+
+Deno.test("an already aborted signal gives an ended subscription and adds no listener", async () => {
+  const bus = new EventBus();
+  bus.open("ann");
+  const signal = AbortSignal.abort();
+  using listeners = countListeners(signal);
+  const subscription = bus.subscribe("ann", { signal });
+  assertEquals((await subscription.next()).done, true);
+  assertEquals(listeners.count, 0);
+  assertEquals(bus.stats().subscribers, 0);
+});
+
+Deno.test("10,000 subscribe/unsubscribe cycles leave no listener on the root signal", async () => {
+  const bus = new EventBus();
+  bus.open("ann");
+  const root = new AbortController();
+  using listeners = countListeners(root.signal);
+  for (let i = 0; i < 10_000; i++) {
+    const subscription = bus.subscribe("ann", { signal: root.signal });
+    if (i % 3 === 0) {
+      await subscription.return();
+    } else if (i % 3 === 1) {
+      const parked = subscription.next();
+      subscription[Symbol.dispose]();
+      await parked;
+    } else {
+      bus.publish(say(`n${i}`), { to: "player", key: "ann" });
+      await subscription.next();
+      await subscription[Symbol.asyncDispose]();
+    }
+  }
+  assertEquals(listeners.count, 0);
+  assertLessOrEqual(listeners.peak, 1);
+  assertEquals(bus.stats().subscribers, 0);
+});
+
+Deno.test("a reader that stops reading is resynced and ended; memory stays bounded; publishing never waits", async () => {
+  const bus = new EventBus({ history: { frames: 100, bytes: 1_000_000 } });
+  bus.open("slow");
+  bus.open("fast");
+  const slow = bus.subscribe("slow");
+  using fast = bus.subscribe("fast");
+  const received: number[] = [];
+  const fastReader = (async () => {
+    for await (const frame of fast) {
+      if (frame.id !== undefined) received.push(frame.id);
+      if (received.length === 5000) return;
+    }
+  })();
+  for (let i = 0; i < 5000; i++) {
+    // publish() is synchronous: it returns before any subscriber reads.
+    bus.publish(say(`n${i}`), { to: "all" });
+    assertLessOrEqual(bus.stats().bufferedFrames, 200);
+    if (i % 50 === 49) {
+      await waitFor(() => received.length === i + 1, { message: "the fast reader to catch up" });
+    }
+  }
+  await withTimeout(fastReader, 2000, "the fast reader");
+  assertEquals(received.length, 5000);
+  const stats = bus.stats();
+  assertEquals(stats.resynced, 1);
+  assertLessOrEqual(stats.historyBytes, 2 * 100 * 80);
+  const first = await slow.next();
+  assertEquals(first.value?.type, "stream.resync");
+  assertEquals((await slow.next()).done, true);
+  assertEquals(bus.stats().subscribers, 0);
+});
+
+Deno.test("the byte bound also ends a reader that falls behind", async () => {
+  const bus = new EventBus({ history: { frames: 1000, bytes: 4096 } });
+  bus.open("slow");
+  const slow = bus.subscribe("slow");
+  for (let i = 0; i < 100; i++) bus.publish(say("x".repeat(100)), { to: "all" });
+  assertLessOrEqual(bus.stats().historyBytes, 4096);
+  assertEquals((await slow.next()).value?.type, "stream.resync");
+  assertEquals((await slow.next()).done, true);
+});
+
+Deno.test("Last-Event-ID inside the window replays exactly the missed frames, then live, with no gap or duplicate", async () => {
+  const bus = new EventBus({ firstId: 100 });
+  bus.open("ann");
+  for (let i = 0; i < 50; i++) bus.publish(say(`before ${i}`), { to: "player", key: "ann" });
+  const subscription = bus.subscribe("ann", { lastEventId: "120" });
+  assertEquals(subscription.resumed, true);
+  const ids: number[] = [];
+  // Keep publishing while the replay is read, so the seam is exercised.
+  for (let i = 0; i < 40; i++) {
+    if (i % 2 === 0) bus.publish(say(`during ${i}`), { to: "player", key: "ann" });
+    const result = await subscription.next();
+    if (!result.done && result.value.id !== undefined) ids.push(result.value.id);
+  }
+  ids.push(...(await drainNow(subscription)).map((frame) => frame.id ?? -1));
+  const expected = Array.from({ length: 169 - 120 }, (_, i) => 121 + i);
+  assertEquals(ids, expected);
+  await subscription.return();
+});
+
+Deno.test("Last-Event-ID outside the window, from the future, or junk gives stream.resync then live", async () => {
+  const bus = new EventBus({ firstId: 1, history: { frames: 10, bytes: 1_000_000 } });
+  bus.open("ann");
+  for (let i = 0; i < 30; i++) bus.publish(say(`n${i}`), { to: "player", key: "ann" });
+  for (const lastEventId of ["5", "9999", "abc", "-1", "1e3", "12\r\nevent: x", " ", "0x10"]) {
+    using subscription = bus.subscribe("ann", { lastEventId });
+    const expectResync = lastEventId.trim() !== "";
+    if (expectResync) {
+      assertEquals(subscription.resumed, false);
+      const first = await subscription.next();
+      assertEquals(first.value?.type, "stream.resync", `for ${JSON.stringify(lastEventId)}`);
+    }
+    const id = bus.publish(say("live"), { to: "player", key: "ann" });
+    const next = await subscription.next();
+    assertEquals(next.value?.id, id);
+  }
+});
+
+Deno.test("Last-Event-ID equal to the newest id resumes with nothing to replay", () => {
+  const bus = new EventBus({ firstId: 1 });
+  bus.open("ann");
+  const last = bus.publish(say("seen"), { to: "player", key: "ann" });
+  using subscription = bus.subscribe("ann", { lastEventId: String(last) });
+  assertEquals(subscription.resumed, true);
+  assertEquals(subscription.pendingFrames, 0);
+});
+
+Deno.test("a mailbox opened with a floor resumes a client that saw exactly up to it", () => {
+  const before = new EventBus({ firstId: 1 });
+  before.open("ann");
+  before.publish(say("a"), { to: "player", key: "ann" });
+  const floor = before.lastIdOf("ann") ?? 0;
+  before.close();
+  const after = new EventBus({ firstId: 1000 });
+  after.open("ann", { floorId: floor });
+  using resumed = after.subscribe("ann", { lastEventId: String(floor) });
+  assertEquals(resumed.resumed, true);
+  using behind = after.subscribe("ann", { lastEventId: String(floor - 1) });
+  assertEquals(behind.resumed, false);
+});
+
+Deno.test("release() ends the subscriptions with a final frame and leaves every topic", async () => {
+  const bus = new EventBus();
+  bus.open("ann");
+  bus.join("ann", "room:1");
+  const subscription = bus.subscribe("ann");
+  const parked = subscription.next();
+  const final = { id: undefined, type: "stream.superseded" as const, bytes: new Uint8Array(1) };
+  bus.release("ann", final);
+  assertEquals((await parked).value, final);
+  assertEquals((await subscription.next()).done, true);
+  assertEquals(bus.members("room:1"), []);
+  assertEquals(bus.has("ann"), false);
+  assertThrows(() => bus.subscribe("ann"), Error, "No open mailbox for ann");
+});
+
+Deno.test("end() with drain delivers what was already published, then the final frame", async () => {
+  const bus = new EventBus({ firstId: 1 });
+  bus.open("ann");
+  const subscription = bus.subscribe("ann");
+  bus.publish(say("a"), { to: "all" });
+  bus.publish(say("b"), { to: "all" });
+  const final = { id: undefined, type: "stream.shutdown" as const, bytes: new Uint8Array(1) };
+  subscription.end(final, { drain: true });
+  bus.publish(say("after"), { to: "all" });
+  const seen: (number | string)[] = [];
+  for await (const frame of subscription) seen.push(frame.id ?? frame.type);
+  assertEquals(seen, [1, 2, "stream.shutdown"]);
+  assertEquals(bus.stats().subscribers, 0);
+});
+
+Deno.test("ping() is delivered only when nothing else is waiting", async () => {
+  const bus = new EventBus({ firstId: 1 });
+  bus.open("ann");
+  using subscription = bus.subscribe("ann");
+  const ping = { id: undefined, type: "stream.ping" as const, bytes: new Uint8Array(1) };
+  bus.publish(say("a"), { to: "all" });
+  subscription.ping(ping);
+  assertEquals((await subscription.next()).value?.id, 1);
+  assertEquals((await subscription.next()).value, ping);
+  const parked = subscription.next();
+  subscription.ping(ping);
+  assertEquals((await parked).value, ping);
+});
+
+Deno.test("stats() counts published, delivered, resynced, subscribers and buffered frames", async () => {
+  const bus = new EventBus({ history: { frames: 16, bytes: 1_000_000 } });
+  bus.open("ann");
+  bus.open("bob");
+  using ann = bus.subscribe("ann");
+  using _bob = bus.subscribe("bob", { lastEventId: "junk" });
+  bus.publish(say("one"), { to: "all" });
+  bus.publish(say("two"), { to: "player", key: "ann" });
+  await ann.next();
+  const stats = bus.stats();
+  assertEquals(stats.published, 2);
+  assertEquals(stats.delivered, 1);
+  assertEquals(stats.resynced, 1);
+  assertEquals(stats.subscribers, 2);
+  assertEquals(stats.mailboxes, 2);
+  assertEquals(stats.bufferedFrames, 2);
+  assert(stats.bufferedBytes > 0);
+});
