@@ -12,7 +12,8 @@
 
 import type { GameEvent } from "./events.ts";
 import { type Frame, gameFrame, streamFrame } from "./frame.ts";
-import { type HistoryLimits, Mailbox } from "./mailbox.ts";
+import { FrameLog, type HistoryLimits } from "./frame_log.ts";
+import { Mailbox } from "./mailbox.ts";
 import { type DeliveryCounters, Subscription } from "./subscription.ts";
 
 /** Who receives a published event. */
@@ -66,7 +67,7 @@ export interface BusStats {
   bufferedFrames: number;
   /** Bytes of those frames. */
   bufferedBytes: number;
-  /** Bytes of replay history kept across all mailboxes (frames shared between them counted once per mailbox). */
+  /** Bytes of replay history kept: every mailbox's own log plus the broadcast log, once. */
   historyBytes: number;
   /** The newest event id given out. */
   lastId: number;
@@ -90,6 +91,8 @@ export class EventBus {
   readonly #mailboxes = new Map<string, Mailbox>();
   readonly #topics = new Map<string, Set<Mailbox>>();
   readonly #limits: HistoryLimits;
+  /** Frames addressed to everyone, stored once. */
+  readonly #broadcast: FrameLog;
   readonly #counters: DeliveryCounters = { delivered: 0, resynced: 0, subscribers: 0 };
   #published = 0;
   #lastId: number;
@@ -99,6 +102,7 @@ export class EventBus {
   constructor(options: EventBusOptions = {}) {
     this.#limits = { ...DEFAULT_HISTORY, ...options.history };
     this.#lastId = (options.firstId ?? Date.now() * 1000) - 1;
+    this.#broadcast = new FrameLog(this.#limits, this.#lastId);
   }
 
   /** The newest id given out. */
@@ -116,13 +120,23 @@ export class EventBus {
     if (this.#closed) throw new Error("The event bus is closed");
     if (this.#mailboxes.has(key)) return false;
     const floor = Math.min(options.floorId ?? this.#lastId, this.#lastId);
-    this.#mailboxes.set(key, new Mailbox(key, this.#limits, floor));
+    this.#mailboxes.set(key, new Mailbox(key, this.#limits, this.#broadcast, floor));
     return true;
   }
 
   /** Whether `key` has an open mailbox. */
   has(key: string): boolean {
     return this.#mailboxes.has(key);
+  }
+
+  /** Live subscriptions of `key` (its open streams). */
+  subscriberCount(key: string): number {
+    return this.#mailboxes.get(key)?.subscriptions.length ?? 0;
+  }
+
+  /** Ends `key`'s oldest subscription with `finalFrame` (a fifth tab supersedes the first). */
+  endOldest(key: string, finalFrame: Frame): void {
+    this.#mailboxes.get(key)?.subscriptions[0]?.end(finalFrame);
   }
 
   /** The newest id addressed to `key` (its replay floor for the next run), if open. */
@@ -138,14 +152,14 @@ export class EventBus {
     const mailbox = this.#mailboxes.get(key);
     if (mailbox === undefined) return;
     this.#mailboxes.delete(key);
-    for (const topic of mailbox.topics) this.#leave(mailbox, topic);
+    for (const topic of [...mailbox.topics]) this.#leave(mailbox, topic);
     for (const subscription of [...mailbox.subscriptions]) subscription.end(finalFrame);
   }
 
   /** Adds `key` to `topic` (a room); events to the topic reach it from now on. */
   join(key: string, topic: string): void {
     const mailbox = this.#require(key);
-    mailbox.topics.add(topic);
+    mailbox.addTopic(topic);
     const members = this.#topics.get(topic) ?? new Set();
     members.add(mailbox);
     this.#topics.set(topic, members);
@@ -169,13 +183,48 @@ export class EventBus {
    */
   publish(event: GameEvent, address: Address): number | undefined {
     if (this.#closed) return undefined;
-    const recipients = this.#recipients(address);
-    if (recipients.length === 0) return undefined;
-    const id = ++this.#lastId;
-    const frame = gameFrame(id, event);
+    // The frame is made at the first recipient, so an event nobody receives spends no id.
+    let frame: Frame | undefined;
+    const deliver = (mailbox: Mailbox) => {
+      frame ??= gameFrame(++this.#lastId, event);
+      mailbox.push(frame);
+    };
+    switch (address.to) {
+      case "all": {
+        // Stored once in the broadcast log; each mailbox only wakes its readers.
+        if (this.#mailboxes.size === 0) break;
+        if (this.#mailboxes.size === 1 && this.#mailboxes.has(address.except ?? "")) break;
+        frame = gameFrame(++this.#lastId, event, address.except);
+        this.#broadcast.push(frame);
+        for (const mailbox of this.#mailboxes.values()) {
+          if (mailbox.key !== address.except) mailbox.notify();
+        }
+        break;
+      }
+      case "player": {
+        const mailbox = this.#mailboxes.get(address.key);
+        if (mailbox !== undefined) deliver(mailbox);
+        break;
+      }
+      case "players": {
+        const seen = new Set<string>();
+        for (const key of address.keys) {
+          const mailbox = this.#mailboxes.get(key);
+          if (mailbox === undefined || seen.has(key)) continue;
+          seen.add(key);
+          deliver(mailbox);
+        }
+        break;
+      }
+      case "topic":
+        for (const mailbox of this.#topics.get(address.topic) ?? []) {
+          if (mailbox.key !== address.except) deliver(mailbox);
+        }
+        break;
+    }
+    if (frame === undefined) return undefined;
     this.#published++;
-    for (const mailbox of recipients) mailbox.push(frame);
-    return id;
+    return frame.id;
   }
 
   /**
@@ -188,11 +237,11 @@ export class EventBus {
   subscribe(key: string, options: SubscribeOptions = {}): Subscription {
     const mailbox = this.#require(key);
     const raw = options.lastEventId?.trim() ?? "";
-    let cursor = mailbox.end;
+    let cursor = mailbox.cursorAtEnd();
     let resumed = false;
     const head: Frame[] = [];
     if (raw !== "") {
-      const point = EVENT_ID.test(raw) ? mailbox.resumePoint(Number(raw)) : undefined;
+      const point = EVENT_ID.test(raw) ? mailbox.resumeCursor(Number(raw)) : undefined;
       if (point !== undefined) {
         cursor = point;
         resumed = true;
@@ -215,7 +264,7 @@ export class EventBus {
   stats(): BusStats {
     let bufferedFrames = 0;
     let bufferedBytes = 0;
-    let historyBytes = 0;
+    let historyBytes = this.#broadcast.bytes;
     for (const mailbox of this.#mailboxes.values()) {
       historyBytes += mailbox.bytes;
       for (const subscription of mailbox.subscriptions) {
@@ -254,34 +303,10 @@ export class EventBus {
   }
 
   #leave(mailbox: Mailbox, topic: string): void {
-    mailbox.topics.delete(topic);
+    mailbox.removeTopic(topic);
     const members = this.#topics.get(topic);
     if (members === undefined) return;
     members.delete(mailbox);
     if (members.size === 0) this.#topics.delete(topic);
-  }
-
-  #recipients(address: Address): Mailbox[] {
-    switch (address.to) {
-      case "all":
-        return [...this.#mailboxes.values()].filter((mailbox) => mailbox.key !== address.except);
-      case "player": {
-        const mailbox = this.#mailboxes.get(address.key);
-        return mailbox === undefined ? [] : [mailbox];
-      }
-      case "players": {
-        const found = new Set<Mailbox>();
-        for (const key of address.keys) {
-          const mailbox = this.#mailboxes.get(key);
-          if (mailbox !== undefined) found.add(mailbox);
-        }
-        return [...found];
-      }
-      case "topic": {
-        const members = this.#topics.get(address.topic);
-        if (members === undefined) return [];
-        return [...members].filter((mailbox) => mailbox.key !== address.except);
-      }
-    }
   }
 }

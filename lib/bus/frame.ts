@@ -15,15 +15,16 @@ export interface Frame {
   readonly type: EventType;
   /** The frame as it goes on the wire. */
   readonly bytes: Uint8Array;
+  /** For a broadcast: the one recipient it is not for. */
+  readonly except?: string;
 }
 
-/** Encodes a game event with its id. */
-export function gameFrame(id: number, event: GameEvent): Frame {
-  return {
-    id,
-    type: event.type,
-    bytes: encodeFrame({ id, event: event.type, data: JSON.stringify(event.data) }),
-  };
+/** Encodes a game event with its id (and, for a broadcast, the recipient it skips). */
+export function gameFrame(id: number, event: GameEvent, except?: string): Frame {
+  const bytes = encodeFrame({ id, event: event.type, data: JSON.stringify(event.data) });
+  return except === undefined
+    ? { id, type: event.type, bytes }
+    : { id, type: event.type, bytes, except };
 }
 
 /** Encodes a stream event (no id), optionally with a `retry:` hint. */

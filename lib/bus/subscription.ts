@@ -9,7 +9,7 @@
  */
 
 import type { Frame } from "./frame.ts";
-import type { Mailbox } from "./mailbox.ts";
+import type { Cursor, Mailbox } from "./mailbox.ts";
 
 /** Figures shared by every subscription of one bus. */
 export interface DeliveryCounters {
@@ -28,10 +28,12 @@ export interface EndOptions {
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+/** Shared until a subscription first parks a `next()`: most never do (the hub takes frames). */
+const NO_WAITERS: readonly PromiseWithResolvers<IteratorResult<Frame>>[] = Object.freeze([]);
 
 interface Ending {
   frame: Frame | undefined;
-  drainUntil: number | undefined;
+  drainUntil: Cursor | undefined;
 }
 
 /** One subscriber's view of its mailbox. Created by `EventBus.subscribe()`. */
@@ -41,26 +43,30 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
   /** Whether the subscription resumed from a `Last-Event-ID` (missed frames are replayed). */
   readonly resumed: boolean;
   #mailbox: Mailbox | undefined;
-  #cursor: number;
-  #head: Frame[];
+  readonly #cursor: Cursor;
+  #head: Frame[] | undefined;
   #ending: Ending | undefined;
   #ping: Frame | undefined;
   #closed = false;
-  #waiters: PromiseWithResolvers<IteratorResult<Frame>>[] = [];
+  #waiters = NO_WAITERS as PromiseWithResolvers<IteratorResult<Frame>>[];
   #signal: AbortSignal | undefined;
-  readonly #onAbort = () => this.#close();
+  /**
+   * Called whenever something may have become available to {@linkcode Subscription.take}
+   * (a frame, a ping, the end). A push-style reader sets it instead of parking in `next()`.
+   */
+  onReadable: (() => void) | undefined = undefined;
   readonly #counters: DeliveryCounters;
   readonly #overflowFrame: Frame;
 
   /**
-   * @param cursor The sequence number of the first mailbox frame to deliver.
+   * @param cursor Where in the mailbox delivery starts (the subscription owns it from here on).
    * @param head Frames to deliver before any mailbox frame (a `stream.resync`).
    * @param overflowFrame The frame that ends the subscription if it falls behind.
    */
   constructor(
     mailbox: Mailbox,
     options: {
-      cursor: number;
+      cursor: Cursor;
       resumed: boolean;
       head: Frame[];
       signal: AbortSignal | undefined;
@@ -72,16 +78,17 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
     this.resumed = options.resumed;
     this.#mailbox = mailbox;
     this.#cursor = options.cursor;
-    this.#head = options.head;
+    this.#head = options.head.length > 0 ? options.head : undefined;
     this.#counters = options.counters;
     this.#overflowFrame = options.overflowFrame;
     this.#signal = options.signal;
-    mailbox.subscriptions.add(this);
+    mailbox.attach(this);
     this.#counters.subscribers++;
     if (this.#signal?.aborted) {
       this.#close();
     } else {
-      this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
+      // The subscription is its own listener object: no closure per subscription.
+      this.#signal?.addEventListener("abort", this, { once: true });
     }
   }
 
@@ -92,14 +99,12 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
 
   /** Frames published to this subscriber and not yet taken. */
   get pendingFrames(): number {
-    const mailbox = this.#mailbox;
-    if (mailbox === undefined) return 0;
-    return Math.max(0, (this.#ending?.drainUntil ?? mailbox.end) - this.#cursor);
+    return this.#mailbox?.pending(this.#cursor, this.#ending?.drainUntil).frames ?? 0;
   }
 
   /** Bytes of the frames published to this subscriber and not yet taken. */
   get pendingBytes(): number {
-    return this.#mailbox?.bytesFrom(this.#cursor) ?? 0;
+    return this.#mailbox?.pending(this.#cursor, this.#ending?.drainUntil).bytes ?? 0;
   }
 
   /** Resolves with the next frame, waiting for one if need be; `done` once ended. */
@@ -107,12 +112,22 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
     // While a next() is parked nothing is available (#wake hands frames out as they come), so
     // a later call simply queues behind it.
     if (this.#waiters.length === 0) {
-      const result = this.#take();
-      if (result !== undefined) return Promise.resolve(result);
+      const frame = this.#takeFrame();
+      if (frame !== undefined) return Promise.resolve({ done: false, value: frame });
+      if (this.#closed) return Promise.resolve(DONE);
     }
     const waiter = Promise.withResolvers<IteratorResult<Frame>>();
+    if (this.#waiters === NO_WAITERS) this.#waiters = [];
     this.#waiters.push(waiter);
     return waiter.promise;
+  }
+
+  /**
+   * Takes the next frame if one is available now, without waiting: `undefined` when there is
+   * none (check {@linkcode Subscription.closed} to tell "not yet" from "never").
+   */
+  take(): Frame | undefined {
+    return this.#waiters.length === 0 ? this.#takeFrame() : undefined;
   }
 
   /** Ends the subscription at once; a parked `next()` resolves `done`. */
@@ -124,6 +139,11 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
   /** This subscription is its own iterator. */
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  /** Ends the subscription when its signal aborts (the `EventListener` interface). */
+  handleEvent(): void {
+    this.#close();
   }
 
   /** Ends the subscription (`await using`). */
@@ -142,7 +162,7 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
    */
   end(frame?: Frame, options: EndOptions = {}): void {
     if (this.#closed || this.#ending !== undefined) return;
-    const drainUntil = options.drain ? this.#mailbox?.end : undefined;
+    const drainUntil = options.drain ? this.#mailbox?.cursorAtEnd() : undefined;
     this.#ending = { frame, drainUntil };
     if (drainUntil === undefined) this.#detach();
     this.#wake();
@@ -156,11 +176,11 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
   }
 
   /**
-   * Called by the mailbox after a frame is added; `start` is its oldest kept sequence number.
+   * Called by the mailbox after a frame is added for this recipient.
    * @internal
    */
-  notify(start: number): void {
-    if (this.#cursor < start) {
+  notify(): void {
+    if (this.#mailbox?.isBehind(this.#cursor)) {
       // Frames this subscriber never read were evicted: it cannot continue without a gap.
       this.#counters.resynced++;
       const frame = this.#ending?.frame ?? this.#overflowFrame;
@@ -168,42 +188,42 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
       this.end(frame);
       return;
     }
-    if (this.#waiters.length > 0) this.#wake();
+    this.#wake();
   }
 
-  #take(): IteratorResult<Frame> | undefined {
-    const queued = this.#head.shift();
-    if (queued !== undefined) return { done: false, value: queued };
-    if (this.#closed) return DONE;
-    const mailbox = this.#mailbox;
-    if (mailbox !== undefined) {
-      const limit = this.#ending?.drainUntil ?? mailbox.end;
-      if (this.#cursor < limit) {
-        const frame = mailbox.frameAt(this.#cursor++);
-        if (frame !== undefined) {
-          this.#counters.delivered++;
-          return { done: false, value: frame };
-        }
-      }
+  #takeFrame(): Frame | undefined {
+    const queued = this.#head?.shift();
+    if (queued !== undefined) return queued;
+    if (this.#closed) return undefined;
+    const frame = this.#mailbox?.next(this.#cursor, this.#ending?.drainUntil);
+    if (frame !== undefined) {
+      this.#counters.delivered++;
+      return frame;
     }
     if (this.#ending !== undefined) {
       const { frame } = this.#ending;
       this.#finish();
-      return frame === undefined ? DONE : { done: false, value: frame };
+      return frame;
     }
     const ping = this.#ping;
-    if (ping !== undefined) {
-      this.#ping = undefined;
-      return { done: false, value: ping };
-    }
-    return undefined;
+    this.#ping = undefined;
+    return ping;
   }
 
   #wake(): void {
+    if (this.#waiters.length === 0) {
+      this.onReadable?.();
+      return;
+    }
     while (this.#waiters.length > 0) {
-      const result = this.#take();
-      if (result === undefined) return;
-      this.#waiters.shift()?.resolve(result);
+      const frame = this.#takeFrame();
+      if (frame !== undefined) {
+        this.#waiters.shift()?.resolve({ done: false, value: frame });
+      } else if (this.#closed) {
+        for (const waiter of this.#waiters.splice(0)) waiter.resolve(DONE);
+      } else {
+        return;
+      }
     }
   }
 
@@ -211,7 +231,7 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
     const mailbox = this.#mailbox;
     if (mailbox === undefined) return;
     this.#mailbox = undefined;
-    mailbox.subscriptions.delete(this);
+    mailbox.detach(this);
     this.#counters.subscribers--;
   }
 
@@ -221,9 +241,9 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
     this.#closed = true;
     this.#ending = undefined;
     this.#ping = undefined;
-    this.#head.length = 0;
+    this.#head = undefined;
     this.#detach();
-    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#signal?.removeEventListener("abort", this);
     this.#signal = undefined;
   }
 

@@ -1,24 +1,24 @@
 /**
  * The SSE hub: turns subscriptions into streaming responses and keeps track of every open stream.
  *
- * Each response body is a `ReadableStream` *pulled* from its subscription, so a client that reads
- * slowly leaves frames in its mailbox (bounded) instead of in a queue of its own. One ticker pings
- * idle streams and ends stalled ones; no stream owns a timer. A gone client is noticed through
- * the body's `cancel()` (Deno calls it when the connection closes), never through
- * `request.signal`, which also aborts after a normal end.
+ * Each response body is an {@linkcode EventStream} fed from its subscription only while it has
+ * demand, so a slow client leaves frames in its mailbox (bounded), not in a queue of its own.
+ * One ticker pings idle streams and ends stalled ones; no stream owns a timer.
+ * A gone client is noticed through the body's `cancel()` (Deno calls it when the connection
+ * closes), never through `request.signal`, which also aborts after a normal end.
  *
  * @module
  */
 
-import type { Frame } from "../bus/frame.ts";
 import { streamFrame } from "../bus/frame.ts";
 import type { Subscription } from "../bus/subscription.ts";
 import { Deadline } from "../lifecycle/deadline.ts";
 import { every } from "../lifecycle/ticker.ts";
 import { type Logger, silentLogger } from "../log.ts";
+import { EventStream, type StreamEndReason } from "./event_stream.ts";
+import { encodeFrame } from "./frame.ts";
 
-/** Why a stream ended. */
-export type StreamEndReason = "completed" | "disconnected" | "stalled" | "forced";
+export type { StreamEndReason } from "./event_stream.ts";
 
 /** Options for {@linkcode SseHub}. */
 export interface SseHubOptions {
@@ -60,19 +60,6 @@ export interface HubStats {
   pings: number;
 }
 
-/** An open stream, as the hub tracks it. */
-interface OpenStream {
-  readonly key: string;
-  readonly subscription: Subscription;
-  readonly done: PromiseWithResolvers<void>;
-  readonly onEnd: ((reason: StreamEndReason) => void) | undefined;
-  controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  /** True while the body waits on the subscription: the last chunk has been written. */
-  waiting: boolean;
-  lastWriteAt: number;
-  ended: boolean;
-}
-
 const PING = streamFrame({ type: "stream.ping", data: {} });
 
 /** Headers of every event stream. */
@@ -84,8 +71,10 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 
 /** Tracks open event streams: heartbeats, stall detection, and ending them all at shutdown. */
 export class SseHub {
-  readonly #streams = new Set<OpenStream>();
-  readonly #byKey = new Map<string, Set<OpenStream>>();
+  readonly #streams = new Set<EventStream>();
+  readonly #onEnd = new Map<EventStream, (reason: StreamEndReason) => void>();
+  readonly #endHandler = (stream: EventStream, reason: StreamEndReason) =>
+    this.#ended(stream, reason);
   readonly #heartbeatMs: number;
   readonly #stallTimeoutMs: number;
   readonly #helloRetryMs: number;
@@ -94,7 +83,7 @@ export class SseHub {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #random: () => number;
-  readonly #ended: Record<StreamEndReason, number> = {
+  readonly #endCounts: Record<StreamEndReason, number> = {
     completed: 0,
     disconnected: 0,
     stalled: 0,
@@ -103,6 +92,8 @@ export class SseHub {
   #opened = 0;
   #pings = 0;
   #closing = false;
+  /** Resolved when the last stream ends while shutdown waits for them. */
+  #drained: PromiseWithResolvers<void> | undefined;
 
   /** Creates a hub with no streams. */
   constructor(options: SseHubOptions = {}) {
@@ -126,20 +117,6 @@ export class SseHub {
     return this.#closing;
   }
 
-  /** Streams open for `key`, oldest first. */
-  streamsOf(key: string): number {
-    return this.#byKey.get(key)?.size ?? 0;
-  }
-
-  /**
-   * Ends the oldest stream of `key` with `frame` (after which the client should not reconnect
-   * on its own, as with `stream.superseded`).
-   */
-  endOldest(key: string, frame: Frame): void {
-    const [oldest] = this.#byKey.get(key) ?? [];
-    oldest?.subscription.end(frame);
-  }
-
   /**
    * Builds the streaming response for a subscription. The first frame is `stream.hello` with a
    * `retry:` hint; the stream ends when the subscription does.
@@ -148,63 +125,48 @@ export class SseHub {
    */
   open(subscription: Subscription, options: StreamOptions): Response {
     if (this.#closing) throw new Error("The server is shutting down");
-    const stream: OpenStream = {
-      key: subscription.key,
-      subscription,
-      done: Promise.withResolvers<void>(),
-      onEnd: options.onEnd,
-      controller: undefined,
-      waiting: false,
-      lastWriteAt: this.#now(),
-      ended: false,
-    };
-    const hello = streamFrame(
-      { type: "stream.hello", data: { player: options.player, resumed: subscription.resumed } },
-      this.#helloRetryMs,
-    );
+    const hello = encodeFrame({
+      retry: this.#helloRetryMs,
+      event: "stream.hello",
+      data: JSON.stringify({ player: options.player, resumed: subscription.resumed }),
+    });
+    const stream = new EventStream(subscription, hello, this.#now(), this.#endHandler);
+    if (options.onEnd !== undefined) this.#onEnd.set(stream, options.onEnd);
     this.#streams.add(stream);
-    const siblings = this.#byKey.get(stream.key) ?? new Set();
-    siblings.add(stream);
-    this.#byKey.set(stream.key, siblings);
     this.#opened++;
-    const body = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        stream.controller = controller;
-        controller.enqueue(hello.bytes);
-      },
-      pull: async (controller) => {
-        stream.waiting = true;
-        const result = await subscription.next();
-        stream.waiting = false;
-        if (stream.ended) return;
-        if (result.done) {
-          this.#finish(stream, "completed");
-          controller.close();
-          return;
-        }
-        controller.enqueue(result.value.bytes);
-        stream.lastWriteAt = this.#now();
-      },
-      cancel: () => this.#finish(stream, "disconnected"),
-    }, { highWaterMark: 0 });
+    const body = new ReadableStream<Uint8Array>(stream, { highWaterMark: 0 });
     return new Response(body, { headers: SSE_HEADERS });
   }
 
   /**
    * One heartbeat: pings streams that have been quiet for about a heartbeat, and ends streams
-   * that have not been able to write for the stall timeout.
+   * that have had no demand and made no progress for the stall timeout. Progress is counted per
+   * chunk and judged here, once per tick, so delivery itself reads no clock.
    */
   tick(): void {
     const now = this.#now();
     const quietEnough = this.#heartbeatMs - this.tickMs / 2;
     for (const stream of this.#streams) {
-      const idle = now - stream.lastWriteAt;
-      if (!stream.waiting && idle >= this.#stallTimeoutMs) {
-        this.#logger.warn("event stream stalled; ending it", { key: stream.key, idleMs: idle });
-        this.#abort(stream, "stalled");
-      } else if (stream.waiting && idle >= quietEnough) {
-        stream.subscription.ping(PING);
+      const progressed = stream.written !== stream.writtenAtTick;
+      stream.writtenAtTick = stream.written;
+      if (progressed) stream.activeAt = now;
+      const demand = stream.hasDemand;
+      if (demand || progressed) {
+        stream.blockedSince = undefined;
+      } else {
+        stream.blockedSince ??= now;
+        if (now - stream.blockedSince >= this.#stallTimeoutMs) {
+          this.#logger.warn("event stream stalled; ending it", {
+            key: stream.key,
+            blockedMs: Math.round(now - stream.blockedSince),
+          });
+          stream.abort("stalled");
+          continue;
+        }
+      }
+      if (demand && now - stream.activeAt >= quietEnough) {
         this.#pings++;
+        stream.subscription.ping(PING);
       }
     }
   }
@@ -233,12 +195,16 @@ export class SseHub {
         { drain: true },
       );
     }
-    using drain = new Deadline(this.#drainMs);
-    await drain.race(Promise.all(streams.map((stream) => stream.done.promise)));
+    if (streams.some((stream) => !stream.ended)) {
+      this.#drained = Promise.withResolvers<void>();
+      using drain = new Deadline(this.#drainMs);
+      await drain.race(this.#drained.promise);
+      this.#drained = undefined;
+    }
     let streamsForced = 0;
     for (const stream of streams) {
       if (stream.ended) continue;
-      this.#abort(stream, "forced");
+      stream.abort("forced");
       streamsForced++;
     }
     if (streamsForced > 0) {
@@ -252,35 +218,20 @@ export class SseHub {
     return {
       open: this.#streams.size,
       opened: this.#opened,
-      ended: { ...this.#ended },
+      ended: { ...this.#endCounts },
       pings: this.#pings,
     };
   }
 
-  /** Ends a stream whose client cannot take more: the connection is closed. */
-  #abort(stream: OpenStream, reason: StreamEndReason): void {
-    const controller = stream.controller;
-    this.#finish(stream, reason);
-    try {
-      controller?.error(new Error(`Event stream ${reason}`));
-    } catch {
-      // Already closed or errored: nothing left to end.
-    }
-  }
-
-  #finish(stream: OpenStream, reason: StreamEndReason): void {
-    if (stream.ended) return;
-    stream.ended = true;
-    stream.controller = undefined;
-    stream.subscription[Symbol.dispose]();
+  #ended(stream: EventStream, reason: StreamEndReason): void {
     this.#streams.delete(stream);
-    const siblings = this.#byKey.get(stream.key);
-    siblings?.delete(stream);
-    if (siblings?.size === 0) this.#byKey.delete(stream.key);
-    this.#ended[reason]++;
-    stream.done.resolve();
+    this.#endCounts[reason]++;
+    if (this.#streams.size === 0) this.#drained?.resolve();
+    const onEnd = this.#onEnd.get(stream);
+    if (onEnd === undefined) return;
+    this.#onEnd.delete(stream);
     try {
-      stream.onEnd?.(reason);
+      onEnd(reason);
     } catch (error) {
       this.#logger.error("stream end callback failed", { key: stream.key, error });
     }

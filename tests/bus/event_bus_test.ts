@@ -316,3 +316,56 @@ Deno.test("stats() counts published, delivered, resynced, subscribers and buffer
   assertEquals(stats.bufferedFrames, 2);
   assert(stats.bufferedBytes > 0);
 });
+
+Deno.test("broadcasts and addressed frames reach a player merged in id order, replay included", async () => {
+  const bus = new EventBus({ firstId: 1 });
+  bus.open("ann");
+  bus.open("bob");
+  bus.join("ann", "room:1");
+  const sequence = [
+    bus.publish(say("all 1"), { to: "all" }),
+    bus.publish(say("room"), { to: "topic", topic: "room:1" }),
+    bus.publish(say("not ann"), { to: "all", except: "ann" }),
+    bus.publish(say("ann only"), { to: "player", key: "ann" }),
+    bus.publish(say("all 2"), { to: "all" }),
+  ];
+  using live = bus.subscribe("ann", { lastEventId: "0" });
+  const seen = (await drainNow(live)).map((frame) => frame.id);
+  assertEquals(seen, [sequence[0], sequence[1], sequence[3], sequence[4]]);
+  using replay = bus.subscribe("ann", { lastEventId: String(sequence[1]) });
+  assertEquals((await drainNow(replay)).map((frame) => frame.id), [sequence[3], sequence[4]]);
+  assertEquals(bus.lastIdOf("ann"), sequence[4]);
+  assertEquals(bus.lastIdOf("bob"), sequence[4]);
+});
+
+Deno.test("a player does not receive broadcasts from before its mailbox opened", async () => {
+  const bus = new EventBus({ firstId: 1 });
+  bus.open("ann");
+  bus.publish(say("early"), { to: "all" });
+  bus.open("bob");
+  using bob = bus.subscribe("bob", { lastEventId: "0" });
+  assertEquals(bob.resumed, false, "id 0 predates bob's mailbox: resync");
+  const late = bus.publish(say("late"), { to: "all" });
+  const frames = await drainNow(bob);
+  assertEquals(frames.map((frame) => frame.id ?? frame.type), ["stream.resync", late]);
+});
+
+Deno.test("a broadcast is stored once, not once per player", () => {
+  const bus = new EventBus({ firstId: 1 });
+  for (let i = 0; i < 100; i++) bus.open(`p${i}`);
+  bus.publish(say("x".repeat(1000)), { to: "all" });
+  const { historyBytes } = bus.stats();
+  assertLessOrEqual(historyBytes, 1200);
+});
+
+Deno.test("broadcast history evicted after a player joined makes an old Last-Event-ID resync", () => {
+  const bus = new EventBus({ firstId: 1, history: { frames: 16, bytes: 1_000_000 } });
+  bus.open("ann");
+  const first = bus.publish(say("first"), { to: "all" }) ?? 0;
+  for (let i = 0; i < 40; i++) bus.publish(say(`n${i}`), { to: "all" });
+  using tooOld = bus.subscribe("ann", { lastEventId: String(first) });
+  assertEquals(tooOld.resumed, false);
+  using recent = bus.subscribe("ann", { lastEventId: String(bus.lastId - 3) });
+  assertEquals(recent.resumed, true);
+  assertEquals(recent.pendingFrames, 3);
+});

@@ -1,0 +1,240 @@
+/**
+ * The real-time core benchmark (`deno task bench`).
+ *
+ * For each of two servers — the floor (a bare `Deno.serve` broadcaster, `floor_server.ts`) and
+ * the real-time core (`core_server.ts`) — it starts the server, has a separate load-generator
+ * process open N streams on loopback, has the server publish K events at R per second to every
+ * stream, and measures: deliveries per second, delivery latency p50/p99, server CPU time per
+ * delivered event and RSS per open stream (from /proc), lost and duplicated events, and on
+ * SIGTERM the time to exit and how many streams got `stream.shutdown` and ended cleanly.
+ *
+ * Prints a table on stderr and one JSON summary line on stdout; exits 1 if a target is missed.
+ *
+ * Usage: deno task bench [--streams 4000] [--rate 10] [--events 300]
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-console
+
+import { delay } from "@std/async/delay";
+import { JsonLines } from "./lines.ts";
+import { cpuMs, rssBytes } from "./proc.ts";
+
+function flag(name: string, fallback: number): number {
+  const index = Deno.args.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(Deno.args[index + 1]);
+}
+
+const STREAMS = flag("streams", 4000);
+const RATE = flag("rate", 10);
+const EVENTS = flag("events", 300);
+const HERE = new URL(".", import.meta.url);
+const verbose = Deno.args.includes("--verbose");
+
+interface Result {
+  server: string;
+  streams: number;
+  delivered: number;
+  deliveriesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  lost: number;
+  duplicated: number;
+  cpuMsTotal: number;
+  cpuUsPerDelivery: number;
+  rssBaselineBytes: number;
+  rssBytes: number;
+  rssPerStreamBytes: number;
+  heapUsedPerStreamBytes: number;
+  heapTotalPerStreamBytes: number;
+  heapSpaces: Record<string, number>;
+  exitMs: number;
+  exitCode: number | null;
+  shutdownFrames: number;
+  endedCleanAfterShutdown: number;
+}
+
+function spawn(script: string, args: string[], env: Record<string, string>): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", new URL(script, HERE).pathname, ...args],
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: verbose ? "inherit" : "null",
+  }).spawn();
+}
+
+async function measure(server: "floor" | "core"): Promise<Result> {
+  const child = server === "floor"
+    ? spawn("floor_server.ts", [], { PORT: "0" })
+    : spawn("core_server.ts", [], {
+      MYTHOS_PORT: "0",
+      MYTHOS_LOG_LEVEL: "info",
+      MYTHOS_SHUTDOWN_DEADLINE_MS: "10000",
+    });
+  const serverLines = new JsonLines(
+    child.stdout,
+    verbose ? (l) => console.error(`[${server}] ${l}`) : undefined,
+  );
+  const listening = await serverLines.wait((line) => line.msg === "listening", 30_000, "listening");
+  const base = `http://127.0.0.1:${listening.port}`;
+  await delay(500);
+  const rssBaselineBytes = await rssBytes(child.pid);
+  const memoryBaseline = await (await fetch(`${base}/bench/memory`)).json();
+
+  const client = spawn("sse_load_client.ts", [base, String(STREAMS), String(EVENTS)], {});
+  const clientLines = new JsonLines(
+    client.stdout,
+    verbose ? (l) => console.error(`[client] ${l}`) : undefined,
+  );
+  await clientLines.wait((line) => line.phase === "ready", 120_000, "all streams connected");
+  await delay(500);
+
+  const cpuBefore = await cpuMs(child.pid);
+  const publishStarted = performance.now();
+  const published = await fetch(`${base}/bench/publish?count=${EVENTS}&rate=${RATE}`, {
+    method: "POST",
+  });
+  await published.body?.cancel();
+  const received = await clientLines.wait(
+    (line) => line.phase === "received",
+    120_000,
+    "every event",
+  );
+  const elapsedSeconds = (performance.now() - publishStarted) / 1000;
+  const cpuAfter = await cpuMs(child.pid);
+  const rssAfter = await rssBytes(child.pid);
+  const memoryAfter = await (await fetch(`${base}/bench/memory`)).json();
+
+  const stopStarted = performance.now();
+  child.kill("SIGTERM");
+  const status = await child.status;
+  const exitMs = performance.now() - stopStarted;
+  const ended = await clientLines.wait((line) => line.phase === "ended", 30_000, "streams ended")
+    .catch(() => ({ shutdownFrames: 0, endedAfterShutdown: 0 }));
+  try {
+    client.kill("SIGKILL");
+  } catch {
+    // Already gone.
+  }
+  await client.status;
+  await Promise.all([serverLines.done, clientLines.done]);
+
+  const delivered = Number(received.received);
+  return {
+    server,
+    streams: STREAMS,
+    delivered,
+    deliveriesPerSecond: Math.round(delivered / elapsedSeconds),
+    p50Ms: Number(received.p50Ms),
+    p99Ms: Number(received.p99Ms),
+    maxMs: Number(received.maxMs),
+    lost: Number(received.lost),
+    duplicated: Number(received.duplicated),
+    cpuMsTotal: cpuAfter - cpuBefore,
+    cpuUsPerDelivery: Number((((cpuAfter - cpuBefore) * 1000) / delivered).toFixed(3)),
+    rssBaselineBytes,
+    rssBytes: rssAfter,
+    rssPerStreamBytes: Math.round((rssAfter - rssBaselineBytes) / STREAMS),
+    heapUsedPerStreamBytes: Math.round((memoryAfter.heapUsed - memoryBaseline.heapUsed) / STREAMS),
+    heapTotalPerStreamBytes: Math.round(
+      (memoryAfter.heapTotal - memoryBaseline.heapTotal) / STREAMS,
+    ),
+    heapSpaces: Object.fromEntries(
+      Object.entries(memoryAfter).filter(([key]) => key.startsWith("space_")).map((
+        [key, value],
+      ) => [key.slice(6), value as number]),
+    ),
+    exitMs: Math.round(exitMs),
+    exitCode: status.code,
+    shutdownFrames: Number(ended.shutdownFrames),
+    endedCleanAfterShutdown: Number(ended.endedAfterShutdown),
+  };
+}
+
+const floor = await measure("floor");
+const core = await measure("core");
+const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+const checks = {
+  cpuPerDeliveryRatio: {
+    value: ratio(core.cpuUsPerDelivery, floor.cpuUsPerDelivery),
+    target: "<= 1.2",
+  },
+  rssPerStreamRatio: {
+    value: ratio(core.rssPerStreamBytes, floor.rssPerStreamBytes),
+    target: "<= 1.15",
+  },
+  p99Ms: { value: core.p99Ms, target: "<= 150" },
+  lost: { value: core.lost, target: "= 0" },
+  duplicated: { value: core.duplicated, target: "= 0" },
+  shutdownMs: { value: core.exitMs, target: "<= 1000" },
+  cleanShutdownShare: { value: ratio(core.endedCleanAfterShutdown, core.streams), target: "= 1" },
+};
+const passed = checks.cpuPerDeliveryRatio.value <= 1.2 &&
+  checks.rssPerStreamRatio.value <= 1.15 &&
+  core.p99Ms <= 150 &&
+  core.lost === 0 &&
+  core.duplicated === 0 &&
+  core.exitMs <= 1000 &&
+  core.exitCode === 0 &&
+  core.endedCleanAfterShutdown === core.streams;
+
+const rows: [string, string | number, string | number, string][] = [
+  ["deliveries/s", core.deliveriesPerSecond, floor.deliveriesPerSecond, ""],
+  ["latency p50 (ms)", core.p50Ms, floor.p50Ms, ""],
+  ["latency p99 (ms)", core.p99Ms, floor.p99Ms, "core <= 150"],
+  [
+    "CPU per delivery (µs)",
+    core.cpuUsPerDelivery,
+    floor.cpuUsPerDelivery,
+    `ratio ${checks.cpuPerDeliveryRatio.value} <= 1.2`,
+  ],
+  [
+    "RSS per stream (KiB)",
+    (core.rssPerStreamBytes / 1024).toFixed(1),
+    (floor.rssPerStreamBytes / 1024).toFixed(1),
+    `ratio ${checks.rssPerStreamRatio.value} <= 1.15`,
+  ],
+  [
+    "  of which V8 heap committed (KiB)",
+    (core.heapTotalPerStreamBytes / 1024).toFixed(1),
+    (floor.heapTotalPerStreamBytes / 1024).toFixed(1),
+    "",
+  ],
+  [
+    "  of which V8 heap in use (KiB)",
+    (core.heapUsedPerStreamBytes / 1024).toFixed(1),
+    (floor.heapUsedPerStreamBytes / 1024).toFixed(1),
+    "",
+  ],
+  [
+    "lost / duplicated",
+    `${core.lost} / ${core.duplicated}`,
+    `${floor.lost} / ${floor.duplicated}`,
+    "core 0 / 0",
+  ],
+  ["exit after SIGTERM (ms)", core.exitMs, floor.exitMs, "core <= 1000"],
+  [
+    "got stream.shutdown, ended clean",
+    `${core.endedCleanAfterShutdown}/${core.streams}`,
+    "n/a",
+    "core all",
+  ],
+];
+console.error(`\n${STREAMS} streams, ${EVENTS} events at ${RATE}/s to every stream\n`);
+console.error("| figure | core | floor | target |\n| --- | --- | --- | --- |");
+for (const [name, a, b, target] of rows) console.error(`| ${name} | ${a} | ${b} | ${target} |`);
+console.log(
+  JSON.stringify({
+    bench: "sse",
+    streams: STREAMS,
+    rate: RATE,
+    events: EVENTS,
+    passed,
+    checks,
+    core,
+    floor,
+  }),
+);
+Deno.exit(passed ? 0 : 1);

@@ -1,0 +1,221 @@
+/**
+ * The load generator: opens N event streams on loopback and records every event it receives.
+ *
+ * Prints JSON lines on stdout: `ready` once every stream has its hello, `received` once every
+ * event arrived (or nothing came for a while), and `ended` once every stream has ended (for
+ * the shutdown measurement).
+ *
+ * Usage: deno run -A bench/sse_load_client.ts <base-url> <streams> <events-per-stream>
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-console
+
+import { wallClock } from "./pace.ts";
+
+const [base, streamsArg, eventsArg, quietArg] = Deno.args;
+if (base === undefined) throw new Error("usage: sse_load_client.ts <base-url> <streams> <events>");
+const streams = Number(streamsArg ?? 100);
+const events = Number(eventsArg ?? 100);
+const quietMs = Number(quietArg ?? 5000);
+
+const seen = new Uint8Array(streams * events);
+const latencies = new Float64Array(streams * events);
+let unique = 0;
+let duplicated = 0;
+let unexpected = 0;
+let lastFrameAt = 0;
+let helloCount = 0;
+let shutdownFrames = 0;
+let cleanEnds = 0;
+let errorEnds = 0;
+let endedAfterShutdown = 0;
+const allHello = Promise.withResolvers<void>();
+const allEnded = Promise.withResolvers<void>();
+let ended = 0;
+
+function onFrame(stream: number, frame: string, state: { shutdown: boolean }): void {
+  let event = "";
+  let data = "";
+  for (const line of frame.split("\n")) {
+    if (line.startsWith("event: ")) event = line.slice(7);
+    else if (line.startsWith("data: ")) data = line.slice(6);
+  }
+  if (event === "stream.hello") {
+    if (++helloCount === streams) allHello.resolve();
+    return;
+  }
+  if (event === "stream.shutdown") {
+    state.shutdown = true;
+    shutdownFrames++;
+    return;
+  }
+  if (event !== "room.say") return;
+  const now = wallClock();
+  lastFrameAt = performance.now();
+  const [seqText, sentText] = (JSON.parse(data).text as string).split(" ");
+  const seq = Number(seqText);
+  if (!(seq >= 0 && seq < events)) {
+    unexpected++;
+    return;
+  }
+  const slot = stream * events + seq;
+  if (seen[slot] === 1) {
+    duplicated++;
+    return;
+  }
+  seen[slot] = 1;
+  latencies[unique++] = now - Number(sentText);
+}
+
+const target = new URL(base);
+const CR = 13;
+const LF = 10;
+const encoder = new TextEncoder();
+
+/**
+ * Decodes an HTTP/1.1 response carrying an event stream: skips the headers, undoes chunked
+ * transfer encoding, and splits SSE frames on blank lines. Cheaper than fetch, so the client
+ * keeps up with the server.
+ */
+class ChunkedSseReader {
+  #headersDone = false;
+  #headerText = "";
+  #chunkLeft = 0;
+  #sizeLine = "";
+  #skipCrlf = 0;
+  #text = "";
+  readonly #decoder = new TextDecoder();
+  readonly #onFrame: (frame: string) => void;
+
+  constructor(onFrame: (frame: string) => void) {
+    this.#onFrame = onFrame;
+  }
+
+  /** Feeds bytes; returns `true` once the body's last chunk has been seen. */
+  push(bytes: Uint8Array): boolean {
+    if (!this.#headersDone) {
+      this.#headerText += this.#decoder.decode(bytes);
+      const end = this.#headerText.indexOf("\r\n\r\n");
+      if (end === -1) return false;
+      this.#headersDone = true;
+      const rest = encoder.encode(this.#headerText.slice(end + 4));
+      this.#headerText = "";
+      return this.#body(rest);
+    }
+    return this.#body(bytes);
+  }
+
+  #body(bytes: Uint8Array): boolean {
+    let i = 0;
+    while (i < bytes.length) {
+      if (this.#skipCrlf > 0) {
+        this.#skipCrlf--;
+        i++;
+        continue;
+      }
+      if (this.#chunkLeft === 0) {
+        const byte = bytes[i++] ?? 0;
+        if (byte === LF) {
+          const size = parseInt(this.#sizeLine.trim(), 16);
+          this.#sizeLine = "";
+          if (size === 0) return true;
+          this.#chunkLeft = size;
+        } else if (byte !== CR) {
+          this.#sizeLine += String.fromCharCode(byte);
+        }
+        continue;
+      }
+      const take = Math.min(this.#chunkLeft, bytes.length - i);
+      this.#text += this.#decoder.decode(bytes.subarray(i, i + take), { stream: true });
+      i += take;
+      this.#chunkLeft -= take;
+      if (this.#chunkLeft === 0) this.#skipCrlf = 2;
+      let end: number;
+      while ((end = this.#text.indexOf("\n\n")) !== -1) {
+        this.#onFrame(this.#text.slice(0, end));
+        this.#text = this.#text.slice(end + 2);
+      }
+    }
+    return false;
+  }
+}
+
+/** Reads one event stream over a raw socket until the server ends it. */
+async function run(stream: number): Promise<void> {
+  const state = { shutdown: false };
+  let clean = false;
+  let conn: Deno.TcpConn | undefined;
+  try {
+    conn = await Deno.connect({ hostname: target.hostname, port: Number(target.port) });
+    await conn.write(encoder.encode(
+      `GET /api/events HTTP/1.1\r\nhost: ${target.host}\r\naccept: text/event-stream\r\n` +
+        `x-bench-player: p${stream}\r\n\r\n`,
+    ));
+    const reader = new ChunkedSseReader((frame) => onFrame(stream, frame, state));
+    const buffer = new Uint8Array(256 * 1024);
+    while (true) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      if (reader.push(buffer.subarray(0, n))) {
+        clean = true;
+        break;
+      }
+    }
+  } catch {
+    clean = false;
+  } finally {
+    try {
+      conn?.close();
+    } catch {
+      // Already closed.
+    }
+  }
+  if (clean) cleanEnds++;
+  else errorEnds++;
+  if (clean && state.shutdown) endedAfterShutdown++;
+  if (++ended === streams) allEnded.resolve();
+}
+
+const runs: Promise<void>[] = [];
+for (let i = 0; i < streams; i++) {
+  runs.push(run(i));
+  // Open in waves so the accept queue never overflows.
+  if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+await allHello.promise;
+console.log(JSON.stringify({ phase: "ready", streams }));
+
+// Wait until every event arrived, or nothing has arrived for a while.
+const started = performance.now();
+while (unique < streams * events) {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const quietFor = performance.now() - (lastFrameAt || started);
+  if (lastFrameAt !== 0 && quietFor > quietMs) break;
+  if (lastFrameAt === 0 && quietFor > 120_000) break;
+}
+const sorted = latencies.subarray(0, unique).sort();
+const percentile = (p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+console.log(JSON.stringify({
+  phase: "received",
+  expected: streams * events,
+  received: unique,
+  lost: streams * events - unique,
+  duplicated,
+  unexpected,
+  p50Ms: Number(percentile(0.5).toFixed(2)),
+  p99Ms: Number(percentile(0.99).toFixed(2)),
+  maxMs: Number((sorted.at(-1) ?? NaN).toFixed(2)),
+}));
+
+await allEnded.promise;
+console.log(JSON.stringify({
+  phase: "ended",
+  streams,
+  shutdownFrames,
+  cleanEnds,
+  errorEnds,
+  endedAfterShutdown,
+}));
+await Promise.all(runs);
