@@ -170,6 +170,16 @@ export class Mailbox {
     return broadcast;
   }
 
+  /** Whether a frame for this recipient is waiting at `cursor` (before `until`). */
+  hasNext(cursor: Cursor, until?: Cursor): boolean {
+    if (cursor.own < (until?.own ?? this.#own.end)) return true;
+    const allEnd = until?.all ?? this.#broadcast.end;
+    for (let seq = cursor.all; seq < allEnd; seq++) {
+      if (this.#broadcast.at(seq)?.except !== this.key) return true;
+    }
+    return false;
+  }
+
   /** Frames and bytes from `cursor` to `until` (or the end). */
   pending(cursor: Cursor, until?: Cursor): { frames: number; bytes: number } {
     let frames = 0;

@@ -97,6 +97,13 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
     return this.#closed;
   }
 
+  /** Whether {@linkcode Subscription.take} would return a frame now, or the end has come. */
+  get ready(): boolean {
+    if (this.#closed || this.#head !== undefined || this.#ending !== undefined) return true;
+    if (this.#ping !== undefined) return true;
+    return this.#mailbox?.hasNext(this.#cursor) ?? false;
+  }
+
   /** Frames published to this subscriber and not yet taken. */
   get pendingFrames(): number {
     return this.#mailbox?.pending(this.#cursor, this.#ending?.drainUntil).frames ?? 0;

@@ -1,11 +1,16 @@
 /**
  * One event stream: the source of a `text/event-stream` response body, fed from a subscription.
  *
- * The body has a high-water mark of zero: it holds no chunk of its own. `pull()` runs when Deno
- * has written the previous chunk and reads again; that read is the demand. If a frame is waiting
- * it is handed over at once; if not, the demand stays open and the next frame published is
- * handed over from `onReadable`, with no promise in between. A client that reads slowly therefore
- * leaves frames in its mailbox (bounded) rather than in a queue here.
+ * The body holds at most one chunk (a high-water mark of one) besides the one Deno is writing,
+ * and frames are handed over only while it has room (`desiredSize > 0`); the rest wait in the
+ * player's mailbox, which is bounded. So a client that reads slowly costs no memory here, and
+ * backpressure reaches the mailbox cursor.
+ *
+ * Frames arrive through the subscription's `onReadable`, synchronously, with no promise per
+ * frame. `pull()` matters only when frames are waiting: while nothing is, the promise it returns
+ * stays pending, so Deno does not call it again for every chunk written (each call costs an
+ * allocation inside Deno's streams); as soon as frames wait for room, that promise is settled and
+ * Deno pulls each time it takes a chunk, until they have drained.
  *
  * @module
  */
@@ -14,6 +19,9 @@ import type { Subscription } from "../bus/subscription.ts";
 
 /** Why a stream ended. */
 export type StreamEndReason = "completed" | "disconnected" | "stalled" | "forced";
+
+/** Returned by `pull()` while frames wait: pull again as soon as there is room. */
+const PULL_AGAIN: Promise<void> = Promise.resolve();
 
 /** Called once when a stream ends. */
 export type StreamEndHandler = (stream: EventStream, reason: StreamEndReason) => void;
@@ -30,12 +38,12 @@ export class EventStream implements UnderlyingDefaultSource<Uint8Array> {
   writtenAtTick = 0;
   /** When (by the hub's clock) a chunk was last handed over. */
   activeAt: number;
-  /** Since when (by the hub's clock) the body has had no demand and made no progress. */
+  /** Since when (by the hub's clock) the body has had no room and made no progress. */
   blockedSince: number | undefined = undefined;
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   #hello: Uint8Array | undefined;
-  /** A read is waiting for a chunk. */
-  #demand = false;
+  /** Settles the pending `pull()` promise: Deno may pull again. */
+  #resumePull: (() => void) | undefined;
   #ended = false;
   readonly #onEnd: StreamEndHandler;
 
@@ -56,9 +64,9 @@ export class EventStream implements UnderlyingDefaultSource<Uint8Array> {
     return this.#ended;
   }
 
-  /** Whether the body is waiting for a chunk (its last one has been written). */
+  /** Whether the body has room for a chunk (everything handed over so far is being written). */
   get hasDemand(): boolean {
-    return this.#demand;
+    return (this.#controller?.desiredSize ?? 0) > 0;
   }
 
   /** Sends `stream.hello` and starts listening to the subscription. */
@@ -69,10 +77,13 @@ export class EventStream implements UnderlyingDefaultSource<Uint8Array> {
     this.subscription.onReadable = () => this.flush();
   }
 
-  /** Deno wants the next chunk. */
-  pull(): void {
-    this.#demand = true;
+  /** Deno has taken a chunk and has room for another. */
+  pull(): Promise<void> {
     this.flush();
+    if (this.#ended || this.subscription.ready) return PULL_AGAIN;
+    const parked = Promise.withResolvers<void>();
+    this.#resumePull = parked.resolve;
+    return parked.promise;
   }
 
   /** The client went away. */
@@ -80,20 +91,27 @@ export class EventStream implements UnderlyingDefaultSource<Uint8Array> {
     this.#end("disconnected");
   }
 
-  /** Hands a frame to a waiting read; closes the body once the subscription has ended. */
+  /**
+   * Hands frames to the body while it has room; closes it once the subscription has ended. When
+   * frames are left waiting for room, lets Deno pull again.
+   */
   flush(): void {
     const controller = this.#controller;
-    if (controller === undefined || !this.#demand) return;
+    if (controller === undefined) return;
     try {
-      const frame = this.subscription.take();
-      if (frame !== undefined) {
-        this.#demand = false;
+      while ((controller.desiredSize ?? 0) > 0) {
+        const frame = this.subscription.take();
+        if (frame === undefined) {
+          if (this.subscription.closed) {
+            this.#end("completed");
+            controller.close();
+          }
+          return;
+        }
         controller.enqueue(frame.bytes);
         this.written++;
-      } else if (this.subscription.closed) {
-        this.#end("completed");
-        controller.close();
       }
+      if (this.#resumePull !== undefined && this.subscription.ready) this.#wakePull();
     } catch {
       // The body was closed under us (the client went between two checks).
       this.#end("disconnected");
@@ -111,10 +129,17 @@ export class EventStream implements UnderlyingDefaultSource<Uint8Array> {
     }
   }
 
+  #wakePull(): void {
+    const resume = this.#resumePull;
+    this.#resumePull = undefined;
+    resume?.();
+  }
+
   #end(reason: StreamEndReason): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#controller = undefined;
+    this.#wakePull();
     this.subscription.onReadable = undefined;
     this.subscription[Symbol.dispose]();
     this.#onEnd(this, reason);

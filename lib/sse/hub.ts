@@ -134,7 +134,7 @@ export class SseHub {
     if (options.onEnd !== undefined) this.#onEnd.set(stream, options.onEnd);
     this.#streams.add(stream);
     this.#opened++;
-    const body = new ReadableStream<Uint8Array>(stream, { highWaterMark: 0 });
+    const body = new ReadableStream<Uint8Array>(stream, { highWaterMark: 1 });
     return new Response(body, { headers: SSE_HEADERS });
   }
 
