@@ -1,5 +1,6 @@
 /**
- * The composition root: config → supervisor → app → `Deno.serve` → wait for shutdown.
+ * The composition root: config → store → world → supervisor tasks → app → `Deno.serve` → wait
+ * for shutdown.
  *
  * `deno task start` runs this file. Tests start the same server in-process with
  * {@linkcode startServer}, or as a real process when signals and exit codes are the point.
@@ -7,16 +8,33 @@
  * @module
  */
 
+import { Accounts } from "./lib/accounts/accounts.ts";
+import { Sessions } from "./lib/accounts/sessions.ts";
+import { LoginThrottle } from "./lib/accounts/throttle.ts";
 import { type Config, ConfigError, type EnvReader, loadConfig } from "./lib/config.ts";
+import { MythosClock } from "./lib/game/clock.ts";
+import { Game } from "./lib/game/game.ts";
+import { gameMetrics } from "./lib/game/metrics.ts";
+import { Presence, PresenceError } from "./lib/game/presence.ts";
+import { ShutdownCountdown } from "./lib/game/shutdown_countdown.ts";
+import { startGameTasks } from "./lib/game/tasks.ts";
+import { World } from "./lib/game/world.ts";
+import { loadWorld, WorldError } from "./lib/game/world_data.ts";
+import { HttpError } from "./lib/http/errors.ts";
 import { exitWhenIdle } from "./lib/lifecycle/exit.ts";
-import { handleShutdownSignals } from "./lib/lifecycle/signals.ts";
+import { handleShutdownSignals, type ShutdownSignalOptions } from "./lib/lifecycle/signals.ts";
 import { type ShutdownReport, Supervisor } from "./lib/lifecycle/supervisor.ts";
 import { supervisorMetrics } from "./lib/lifecycle/supervisor_metrics.ts";
 import { processMetrics } from "./lib/http/metrics.ts";
-import { serve } from "./lib/http/serve.ts";
+import { serve, type Served } from "./lib/http/serve.ts";
 import { createLogger, errorFields, type Logger } from "./lib/log.ts";
 import { startRealtime } from "./lib/realtime.ts";
+import { KvStore } from "./lib/store/kv_store.ts";
+import { accountRoutes } from "./routes/accounts.ts";
 import { createApp } from "./routes/app.ts";
+import { commandRoutes } from "./routes/commands.ts";
+import { eventsRoutes } from "./routes/events.ts";
+import { currentAccount } from "./routes/session.ts";
 
 /** A running server. */
 export interface RunningServer extends AsyncDisposable {
@@ -42,31 +60,111 @@ export async function startServer(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const supervisor = new Supervisor({ shutdownDeadlineMs: config.shutdownDeadlineMs, logger });
   try {
+    const store = await KvStore.open(config.dataDir);
+    let served: Served | undefined;
+    // The store closes last, after the HTTP server has finished its last requests.
+    supervisor.onShutdown("close", "store", async () => {
+      await served?.closed;
+      store.close();
+    });
+    const worldData = await loadWorld(config.worldDir);
+    const world = new World(worldData, await store.loadPlacements());
+    const clock = new MythosClock((await store.getMeta<{ hour: number }>("clock"))?.hour ?? 8);
     const realtime = startRealtime(supervisor, config, logger);
+    const countdown = new ShutdownCountdown(supervisor);
+    const game = new Game({
+      world,
+      bus: realtime.bus,
+      store,
+      clock,
+      admins: config.admins,
+      commandRate: config.commandRate,
+      commandBurst: config.commandBurst,
+      logger: logger.child({ part: "game" }),
+      recoveryRoom: worldData.recovery,
+      scheduleShutdown: (seconds, by) => countdown.schedule(seconds, by),
+    });
+    countdown.attach(game);
+    const presence = new Presence(game, realtime.hub, {
+      linkdeadGraceMs: config.linkdeadGraceMs,
+      maxStreams: config.maxStreamsPerPlayer,
+      logger,
+    });
+    const throttle = new LoginThrottle({
+      perAddressPerMinute: config.loginAttemptsPerMinute,
+      failuresPerName: config.loginFailuresPerName,
+    });
+    startGameTasks(supervisor, { game, presence, throttle }, config);
+
+    const sessionDeps = {
+      sessions: new Sessions(store),
+      store,
+      secureCookies: config.publicUrl.protocol === "https:",
+    };
+    const allowedOrigins = new Set([config.publicUrl.origin]);
     const app = createApp({
       supervisor,
       logger,
       adminToken: config.adminToken,
-      status: () => ({ ...realtime.status() }),
+      allowedOrigins,
+      status: () => ({
+        ...realtime.status(),
+        players: presence.stats(),
+        commands: game.commandsRun,
+        throttled: throttle.size,
+      }),
       metrics: () => [
         ...processMetrics(),
         ...supervisorMetrics(supervisor),
         ...realtime.metrics(),
+        ...gameMetrics(game, presence),
+      ],
+      routes: [
+        accountRoutes({
+          ...sessionDeps,
+          accounts: new Accounts(store, {
+            iterations: config.passwordIterations,
+            startRoom: worldData.start,
+          }),
+          throttle,
+          presence,
+          game,
+        }),
+        commandRoutes({ ...sessionDeps, game }),
+        eventsRoutes({
+          identify: async (c) => {
+            const account = await currentAccount(c, sessionDeps);
+            return account === undefined ? undefined : { key: account.id, name: account.name };
+          },
+          openStream: (viewer, lastEventId) =>
+            presence.openStream(viewer.key, lastEventId).catch((error) => {
+              if (error instanceof PresenceError) {
+                throw error.code === "closing"
+                  ? new HttpError(503, "unavailable", "The server is restarting", {
+                    "retry-after": "5",
+                  })
+                  : new HttpError(409, "no_character", error.message);
+              }
+              throw error;
+            }),
+        }),
       ],
     });
-    const { url, addr } = await serve(supervisor, app.fetch, {
+    const server = served = await serve(supervisor, app.fetch, {
       hostname: config.host,
       port: config.port,
     });
+    for (const origin of loopbackOrigins(server.addr)) allowedOrigins.add(origin);
     supervisor.markReady();
     logger.info("listening", {
-      address: url.href,
-      hostname: addr.hostname,
-      port: addr.port,
+      address: server.url.href,
+      hostname: server.addr.hostname,
+      port: server.addr.port,
       publicUrl: config.publicUrl.href,
+      world: worldData.name,
     });
     return {
-      url,
+      url: server.url,
       supervisor,
       shutdown: (reason) => supervisor.shutdown({ reason: reason ?? "requested" }),
       [Symbol.asyncDispose]: async () => {
@@ -79,12 +177,24 @@ export async function startServer(
   }
 }
 
+/** Origins a browser on this machine uses to reach a server listening on loopback. */
+function loopbackOrigins(addr: Deno.NetAddr): string[] {
+  if (!["127.0.0.1", "::1", "localhost"].includes(addr.hostname)) return [];
+  return [
+    `http://localhost:${addr.port}`,
+    `http://127.0.0.1:${addr.port}`,
+    `http://[::1]:${addr.port}`,
+  ];
+}
+
 /** Options for {@linkcode main}. */
 export interface MainOptions {
   /** Reads settings; default `Deno.env.get`. */
   env?: EnvReader;
   /** Called once the server listens, before waiting for shutdown (test fixtures use it). */
   onStarted?: (server: RunningServer) => void;
+  /** Signal handling options (test fixtures shorten the duplicate window). */
+  signals?: ShutdownSignalOptions;
 }
 
 /**
@@ -108,10 +218,14 @@ export async function main(options: MainOptions = {}): Promise<number> {
   try {
     server = await startServer(config, { logger });
   } catch (error) {
+    if (error instanceof WorldError) {
+      logger.error(error.message, { exitCode: 2 });
+      return 2;
+    }
     logger.error("start-up failed", { error: errorFields(error) });
     return 1;
   }
-  using _signals = handleShutdownSignals(server.supervisor, { logger });
+  using _signals = handleShutdownSignals(server.supervisor, { logger, ...options.signals });
   options.onStarted?.(server);
   const report = await server.supervisor.finished;
   const { counts, ...rest } = report;

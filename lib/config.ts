@@ -45,6 +45,28 @@ export interface Config {
   historyFrames: number;
   /** Bytes kept per player for replay (also each stream's buffer bound). */
   historyBytes: number;
+  /** Directory holding `world.json` and the zone files. */
+  worldDir: string;
+  /** How long a character stays in the world after its last stream drops, in milliseconds. */
+  linkdeadGraceMs: number;
+  /** Streams (tabs) one player may hold at once. */
+  maxStreamsPerPlayer: number;
+  /** Interval between write-behind saves of changed players, in milliseconds. */
+  autosaveMs: number;
+  /** Commands per second per player. */
+  commandRate: number;
+  /** Commands a player may send in a burst. */
+  commandBurst: number;
+  /** Real milliseconds per game hour. */
+  clockMsPerHour: number;
+  /** Interval between NPC ticks, in milliseconds. */
+  npcTickMs: number;
+  /** Interval between lucidity ticks, in milliseconds. */
+  lucidityTickMs: number;
+  /** Login and registration attempts allowed per address per minute. */
+  loginAttemptsPerMinute: number;
+  /** Failed logins allowed per name per 15 minutes. */
+  loginFailuresPerName: number;
 }
 
 /** A setting has a value the server cannot use. */
@@ -127,6 +149,45 @@ export const SETTINGS: readonly SettingSpec[] = [
     variable: "MYTHOS_HISTORY_BYTES",
     defaultText: "1048576",
     meaning: "bytes kept per player for replay; also each stream's buffer bound",
+  },
+  { variable: "MYTHOS_WORLD_DIR", defaultText: "data/world", meaning: "the world files" },
+  {
+    variable: "MYTHOS_LINKDEAD_GRACE_MS",
+    defaultText: "60000",
+    meaning: "how long a character stays in the world after its last stream drops",
+  },
+  { variable: "MYTHOS_MAX_STREAMS", defaultText: "4", meaning: "streams (tabs) per player" },
+  {
+    variable: "MYTHOS_AUTOSAVE_MS",
+    defaultText: "5000",
+    meaning: "interval between saves of changed players",
+  },
+  { variable: "MYTHOS_COMMAND_RATE", defaultText: "10", meaning: "commands per second per player" },
+  {
+    variable: "MYTHOS_COMMAND_BURST",
+    defaultText: "20",
+    meaning: "commands a player may send at once",
+  },
+  {
+    variable: "MYTHOS_CLOCK_MS_PER_HOUR",
+    defaultText: "60000",
+    meaning: "real milliseconds per game hour",
+  },
+  { variable: "MYTHOS_NPC_TICK_MS", defaultText: "5000", meaning: "interval between NPC actions" },
+  {
+    variable: "MYTHOS_LUCIDITY_TICK_MS",
+    defaultText: "10000",
+    meaning: "interval between lucidity changes",
+  },
+  {
+    variable: "MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE",
+    defaultText: "20",
+    meaning: "login and registration attempts per address per minute",
+  },
+  {
+    variable: "MYTHOS_LOGIN_FAILURES_PER_NAME",
+    defaultText: "5",
+    meaning: "failed logins per name per 15 minutes",
   },
 ];
 
@@ -267,5 +328,16 @@ export function loadConfig(env: EnvReader = (name) => Deno.env.get(name)): Confi
     stallTimeoutMs: integer(env, "MYTHOS_STALL_TIMEOUT_MS", 30_000, 10, 3_600_000),
     historyFrames: integer(env, "MYTHOS_HISTORY_FRAMES", 1024, 16, 1_000_000),
     historyBytes: integer(env, "MYTHOS_HISTORY_BYTES", 1_048_576, 4096, 1_073_741_824),
+    worldDir: env("MYTHOS_WORLD_DIR")?.trim() || "data/world",
+    linkdeadGraceMs: integer(env, "MYTHOS_LINKDEAD_GRACE_MS", 60_000, 10, 86_400_000),
+    maxStreamsPerPlayer: integer(env, "MYTHOS_MAX_STREAMS", 4, 1, 64),
+    autosaveMs: integer(env, "MYTHOS_AUTOSAVE_MS", 5000, 10, 3_600_000),
+    commandRate: integer(env, "MYTHOS_COMMAND_RATE", 10, 1, 100_000),
+    commandBurst: integer(env, "MYTHOS_COMMAND_BURST", 20, 1, 100_000),
+    clockMsPerHour: integer(env, "MYTHOS_CLOCK_MS_PER_HOUR", 60_000, 10, 86_400_000),
+    npcTickMs: integer(env, "MYTHOS_NPC_TICK_MS", 5000, 10, 3_600_000),
+    lucidityTickMs: integer(env, "MYTHOS_LUCIDITY_TICK_MS", 10_000, 10, 3_600_000),
+    loginAttemptsPerMinute: integer(env, "MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE", 20, 1, 1_000_000),
+    loginFailuresPerName: integer(env, "MYTHOS_LOGIN_FAILURES_PER_NAME", 5, 1, 1_000_000),
   };
 }

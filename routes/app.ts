@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { errorResponse, handleError } from "../lib/http/errors.ts";
 import type { MetricsSource } from "../lib/http/metrics.ts";
+import { sameOrigin } from "../lib/http/requests.ts";
 import type { Supervisor } from "../lib/lifecycle/supervisor.ts";
 import type { Logger } from "../lib/log.ts";
 import { adminRoutes } from "./admin.ts";
@@ -26,6 +27,8 @@ export interface AppDeps {
   metrics: MetricsSource;
   /** Further routes (events, accounts, commands, the client) mounted at the root. */
   routes?: Hono[];
+  /** Origins a state-changing API request may come from; unset skips the check (tests). */
+  allowedOrigins?: ReadonlySet<string>;
 }
 
 /** Seconds a client is told to wait while the server is starting or shutting down. */
@@ -45,6 +48,7 @@ export function createApp(deps: AppDeps): Hono {
     }
     return await next();
   });
+  if (deps.allowedOrigins !== undefined) app.use("/api/*", sameOrigin(deps.allowedOrigins));
   app.route("/", healthRoutes(deps.supervisor));
   app.route("/", adminRoutes(deps));
   for (const routes of deps.routes ?? []) app.route("/", routes);

@@ -74,3 +74,14 @@ Deno.test("an in-process server answers over real HTTP and shuts down cleanly", 
   const after = await fetch(new URL("/healthz", test.url)).catch((error) => error);
   assert(after instanceof TypeError, "the port is closed after shutdown");
 });
+
+Deno.test("a stop request delivered twice at once (deno task forwarding) still shuts down cleanly", async () => {
+  await using dir = await tempDir();
+  await using server = spawnServer({ env: { MYTHOS_DATA_DIR: dir.path } });
+  await server.waitForLog(isListening);
+  server.child.kill("SIGTERM");
+  server.child.kill("SIGTERM");
+  const status = await server.exited(5000);
+  assertEquals(status.code, 0, server.stderr());
+  assert(server.logs.some((line) => line.msg === "shutdown complete"));
+});

@@ -40,6 +40,11 @@ export interface SubscribeOptions {
   lastEventId?: string | null;
   /** Ends the subscription when it aborts; its listener is removed when the subscription ends. */
   signal?: AbortSignal;
+  /**
+   * Frames for this subscription alone, delivered first when it does not resume (a new stream,
+   * or one told to resync): the current state, so the client need not ask for it.
+   */
+  greeting?: () => Frame[];
 }
 
 /** Options for {@linkcode EventBus.open}. */
@@ -250,6 +255,7 @@ export class EventBus {
         this.#counters.resynced++;
       }
     }
+    if (!resumed && options.greeting !== undefined) head.push(...options.greeting());
     return new Subscription(mailbox, {
       cursor,
       resumed,

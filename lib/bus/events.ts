@@ -31,14 +31,14 @@ export interface RoomView {
 /** The `data` of every event type. Fields may be added; these stay. */
 export interface EventDataMap {
   "room.look": { room: RoomView };
-  "room.say": { from: string; text: string };
-  "room.emote": { from: string; text: string };
-  "room.enter": { who: string; from?: string };
-  "room.leave": { who: string; to?: string };
+  "room.say": { from: string; text: string; npc?: boolean; hallucination?: boolean };
+  "room.emote": { from: string; text: string; npc?: boolean; hallucination?: boolean };
+  "room.enter": { who: string; from?: string; npc?: boolean };
+  "room.leave": { who: string; to?: string; npc?: boolean };
   "chat.ooc": { from: string; text: string };
   "tell.received": { from: string; text: string };
   "tell.sent": { to: string; text: string };
-  "system.notice": { text: string; code?: string };
+  "system.notice": { text: string; code?: string; [detail: string]: unknown };
   "system.error": { text: string; code?: string };
   "world.time": { hour: number; daypart: string };
   "player.stats": { lucidity: number; [stat: string]: unknown };

@@ -27,6 +27,18 @@ export function gameFrame(id: number, event: GameEvent, except?: string): Frame 
     : { id, type: event.type, bytes, except };
 }
 
+/**
+ * Encodes a game event with no id, for one stream only (a snapshot such as the room a player
+ * sees on connecting). It is not kept in any history and does not move `Last-Event-ID`.
+ */
+export function snapshotFrame(event: GameEvent): Frame {
+  return {
+    id: undefined,
+    type: event.type,
+    bytes: encodeFrame({ event: event.type, data: JSON.stringify(event.data) }),
+  };
+}
+
 /** Encodes a stream event (no id), optionally with a `retry:` hint. */
 export function streamFrame(event: MythosEvent<StreamEventType>, retry?: number): Frame {
   return {

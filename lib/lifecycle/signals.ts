@@ -1,5 +1,6 @@
 /**
- * SIGINT and SIGTERM handling: the first starts graceful shutdown, a second forces exit 130.
+ * SIGINT and SIGTERM handling: the first starts graceful shutdown, a second (a separate request,
+ * not the same one delivered twice) forces exit 130.
  *
  * @module
  */
@@ -10,10 +11,46 @@ import type { Supervisor } from "./supervisor.ts";
 /** Exit code for a forced exit after a second signal (128 + SIGINT). */
 export const FORCED_EXIT_CODE = 130;
 
+/**
+ * Deliveries this close together count as one. A stop request often arrives twice: `deno task`
+ * forwards SIGTERM to the server, and a process-group signal (a terminal's Ctrl-C, systemd's
+ * `KillMode=control-group`, `timeout`) reaches it directly as well. A person pressing Ctrl-C
+ * again is slower than this.
+ */
+export const DUPLICATE_WINDOW_MS = 250;
+
+/** What a signal delivery means. */
+export type SignalAction = "shutdown" | "duplicate" | "force";
+
+/** Decides what each delivery means: the first starts shutdown, a later distinct one forces. */
+export class SignalCounter {
+  readonly #windowMs: number;
+  readonly #now: () => number;
+  #firstAt: number | undefined;
+
+  /** @param windowMs Deliveries within this many milliseconds of the first count as one. */
+  constructor(windowMs = DUPLICATE_WINDOW_MS, now: () => number = () => performance.now()) {
+    this.#windowMs = windowMs;
+    this.#now = now;
+  }
+
+  /** Counts one delivery. */
+  deliver(): SignalAction {
+    const now = this.#now();
+    if (this.#firstAt === undefined) {
+      this.#firstAt = now;
+      return "shutdown";
+    }
+    return now - this.#firstAt < this.#windowMs ? "duplicate" : "force";
+  }
+}
+
 /** Options for {@linkcode handleShutdownSignals}. */
 export interface ShutdownSignalOptions {
   /** Signals to listen for; default SIGINT and SIGTERM. */
   signals?: Deno.Signal[];
+  /** Deliveries within this many milliseconds of the first count as one; default 250. */
+  duplicateWindowMs?: number;
   /** Ends the process on a second signal; default `Deno.exit`. */
   exit?: (code: number) => void;
   /** Where signal handling is logged. */
@@ -34,16 +71,18 @@ export function handleShutdownSignals(
   const signals = options.signals ?? ["SIGINT", "SIGTERM"];
   const exit = options.exit ?? ((code: number) => Deno.exit(code));
   const logger = options.logger ?? silentLogger;
-  let received = 0;
+  const counter = new SignalCounter(options.duplicateWindowMs);
   const listeners = signals.map((signal) => {
     const listener = () => {
       try {
-        received++;
-        if (received === 1) {
+        const action = counter.deliver();
+        if (action === "shutdown") {
           logger.info("signal received; shutting down", { signal });
           supervisor.shutdown({ reason: signal }).catch((error) =>
             logger.error("shutdown failed", { error: errorFields(error) })
           );
+        } else if (action === "duplicate") {
+          logger.debug("same stop request delivered again; ignored", { signal });
         } else {
           logger.warn("second signal received; exiting now", {
             signal,

@@ -1,0 +1,24 @@
+/**
+ * The shape of a command.
+ *
+ * @module
+ */
+
+import type { Game } from "../game.ts";
+import type { PlayerState } from "../world.ts";
+
+/** One verb the game understands. */
+export interface Command {
+  /** The verb. */
+  name: string;
+  /** Other words for it. */
+  aliases?: readonly string[];
+  /** How to use it, for `help`. */
+  usage: string;
+  /** What it does, for `help`. */
+  summary: string;
+  /** Only admins may use it (for anyone else it does not exist). */
+  admin?: boolean;
+  /** Runs it. */
+  run(game: Game, player: PlayerState, args: string): void | Promise<void>;
+}

@@ -1,0 +1,91 @@
+/**
+ * Handling things: get, drop.
+ *
+ * @module
+ */
+
+import type { Game } from "../game.ts";
+import type { ItemState, PlayerState } from "../world.ts";
+import type { Command } from "./command.ts";
+
+function pick(
+  game: Game,
+  player: PlayerState,
+  word: string,
+  where: "room" | "carried",
+): ItemState | undefined {
+  if (word === "") {
+    game.error(player, where === "room" ? "Take what?" : "Drop what?", "missing_target");
+    return undefined;
+  }
+  const pool = where === "room"
+    ? game.world.itemsIn(player.room)
+    : game.world.itemsCarriedBy(player.id);
+  const wanted = word.toLowerCase();
+  const found = pool.filter((item) =>
+    item.def.keywords.some((keyword) => keyword.startsWith(wanted)) ||
+    item.def.name.toLowerCase().split(/\s+/).some((part) => part.startsWith(wanted))
+  );
+  const exact = found.filter((item) => item.def.keywords[0] === wanted);
+  const chosen = exact.length === 1 ? exact : found;
+  if (chosen.length === 0) {
+    game.error(
+      player,
+      where === "room" ? `You see no "${word}" here.` : `You are not carrying "${word}".`,
+      "not_found",
+    );
+    return undefined;
+  }
+  if (chosen.length > 1) {
+    game.error(player, `Which "${word}" do you mean? Be more specific.`, "ambiguous");
+    return undefined;
+  }
+  return chosen[0];
+}
+
+/** get, drop. */
+export const itemCommands: readonly Command[] = [
+  {
+    name: "get",
+    aliases: ["take"],
+    usage: "get <item>",
+    summary: "Pick something up.",
+    run: async (game, player, args) => {
+      const item = pick(game, player, args, "room");
+      if (item === undefined) return;
+      if (!item.def.portable) {
+        game.error(player, `You cannot take ${item.def.name}.`, "fixed");
+        return;
+      }
+      const room = player.room;
+      if (item.moving || !(await game.moveItem(item, { player: player.id }))) {
+        game.error(player, `Someone else's hand closes on ${item.def.name} first.`, "taken");
+        return;
+      }
+      game.notice(player, `You take ${item.def.name}.`, "item.taken");
+      game.toRoom(room, {
+        type: "room.emote",
+        data: { from: player.name, text: `takes ${item.def.name}.` },
+      }, player);
+    },
+  },
+  {
+    name: "drop",
+    usage: "drop <item>",
+    summary: "Put down something you carry.",
+    run: async (game, player, args) => {
+      const item = pick(game, player, args, "carried");
+      if (item === undefined) return;
+      const room = player.room;
+      if (!(await game.moveItem(item, { room }))) {
+        game.error(player, `You fumble ${item.def.name} and keep hold of it.`, "busy");
+        return;
+      }
+      game.notice(player, `You drop ${item.def.name}.`, "item.dropped");
+      game.toRoom(room, {
+        type: "room.emote",
+        data: { from: player.name, text: `drops ${item.def.name}.` },
+      }, player);
+    },
+  },
+];

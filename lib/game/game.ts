@@ -1,0 +1,397 @@
+/**
+ * The game: players entering and leaving the world, commands, and what everyone sees.
+ *
+ * Every event a player receives goes through here to the bus, addressed to one player, a room (a
+ * bus topic) or everyone. Commands from one player run one at a time, in order.
+ *
+ * @module
+ */
+
+import type { EventBus } from "../bus/event_bus.ts";
+import type { GameEvent } from "../bus/events.ts";
+import { type Frame, snapshotFrame } from "../bus/frame.ts";
+import { errorFields, type Logger, silentLogger } from "../log.ts";
+import type { ItemPlacement, PlayerRecord, Store } from "../store/store.ts";
+import { MythosClock } from "./clock.ts";
+import { parseCommand, type ParsedCommand } from "./commands/parser.ts";
+import { runCommand } from "./commands/registry.ts";
+import { TokenBucket } from "./rate_limit.ts";
+import { clampLucidity, type ItemState, type PlayerState, World } from "./world.ts";
+
+/** The bus topic of a room. */
+export function roomTopic(room: string): string {
+  return `room:${room}`;
+}
+
+/** Options for {@linkcode Game}. */
+export interface GameOptions {
+  /** The live world. */
+  world: World;
+  /** Where events go. */
+  bus: EventBus;
+  /** Where characters and items are saved. */
+  store: Store;
+  /** The game clock. */
+  clock?: MythosClock;
+  /** Names (lower case) allowed admin commands. */
+  admins?: Iterable<string>;
+  /** Commands per second per player. */
+  commandRate?: number;
+  /** Commands a player may send in a burst. */
+  commandBurst?: number;
+  /** Where failures are logged. */
+  logger?: Logger;
+  /** Random numbers in [0, 1); tests may fix them. */
+  random?: () => number;
+  /** Asks for a server shutdown in `seconds` (or cancels one with `undefined`); admin only. */
+  scheduleShutdown?: (seconds: number | undefined, by: string) => string;
+  /** Room where a player whose lucidity reaches zero wakes up. */
+  recoveryRoom?: string;
+}
+
+/** The outcome of a command submission. */
+export type Submission =
+  | { accepted: true }
+  | { accepted: false; reason: "rate_limited"; retryAfterMs: number }
+  | { accepted: false; reason: "not_in_world" };
+
+/** The running game. */
+export class Game {
+  /** The live world. */
+  readonly world: World;
+  /** Where events go. */
+  readonly bus: EventBus;
+  /** Where state is saved. */
+  readonly store: Store;
+  /** The game clock. */
+  readonly clock: MythosClock;
+  /** Where failures are logged. */
+  readonly logger: Logger;
+  /** Random numbers in [0, 1). */
+  readonly random: () => number;
+  /** Room where a player whose lucidity reaches zero wakes up. */
+  readonly recoveryRoom: string | undefined;
+  readonly #admins: Set<string>;
+  readonly #rate: number;
+  readonly #burst: number;
+  readonly #buckets = new Map<string, TokenBucket>();
+  readonly #queues = new Map<string, Promise<void>>();
+  readonly #scheduleShutdown: GameOptions["scheduleShutdown"];
+  #commandsRun = 0;
+  #savedHour: number | undefined;
+
+  /** Creates the game over a loaded world. */
+  constructor(options: GameOptions) {
+    this.world = options.world;
+    this.bus = options.bus;
+    this.store = options.store;
+    this.clock = options.clock ?? new MythosClock();
+    this.logger = options.logger ?? silentLogger;
+    this.random = options.random ?? Math.random;
+    this.recoveryRoom = options.recoveryRoom;
+    this.#admins = new Set([...(options.admins ?? [])].map((name) => name.toLowerCase()));
+    this.#rate = options.commandRate ?? 10;
+    this.#burst = options.commandBurst ?? 20;
+    this.#scheduleShutdown = options.scheduleShutdown;
+  }
+
+  /** Commands run since start. */
+  get commandsRun(): number {
+    return this.#commandsRun;
+  }
+
+  // --- What players see -------------------------------------------------------------------
+
+  /** Sends an event to one player. */
+  toPlayer(player: PlayerState | string, event: GameEvent): void {
+    this.bus.publish(event, { to: "player", key: typeof player === "string" ? player : player.id });
+  }
+
+  /** Sends an event to everyone in a room, optionally but one. */
+  toRoom(room: string, event: GameEvent, except?: PlayerState): void {
+    this.bus.publish(event, { to: "topic", topic: roomTopic(room), except: except?.id });
+  }
+
+  /** Sends an event to every player in the world, optionally but one. */
+  toAll(event: GameEvent, except?: PlayerState): void {
+    this.bus.publish(event, { to: "all", except: except?.id });
+  }
+
+  /** Tells one player something. */
+  notice(
+    player: PlayerState,
+    text: string,
+    code?: string,
+    extra: Record<string, unknown> = {},
+  ): void {
+    this.toPlayer(player, {
+      type: "system.notice",
+      data: { text, ...(code ? { code } : {}), ...extra },
+    });
+  }
+
+  /** Tells one player what went wrong. */
+  error(player: PlayerState, text: string, code?: string): void {
+    this.toPlayer(player, { type: "system.error", data: { text, ...(code ? { code } : {}) } });
+  }
+
+  /** Shows a player the room they are in. */
+  look(player: PlayerState): void {
+    const room = this.world.view(player.room, player);
+    if (room !== undefined) this.toPlayer(player, { type: "room.look", data: { room } });
+  }
+
+  /** Sends a player their stats. */
+  stats(player: PlayerState): void {
+    this.toPlayer(player, { type: "player.stats", data: this.#statsOf(player) });
+  }
+
+  /** The world time event. */
+  timeEvent(): GameEvent {
+    return { type: "world.time", data: { hour: this.clock.hour, daypart: this.clock.daypart } };
+  }
+
+  /** What a newly connected stream is shown first: the room, the player's stats, the time. */
+  snapshot(playerId: string): Frame[] {
+    const player = this.world.player(playerId);
+    if (player === undefined) return [];
+    const room = this.world.view(player.room, player);
+    const frames: Frame[] = [];
+    if (room !== undefined) frames.push(snapshotFrame({ type: "room.look", data: { room } }));
+    frames.push(snapshotFrame({ type: "player.stats", data: this.#statsOf(player) }));
+    frames.push(snapshotFrame(this.timeEvent()));
+    return frames;
+  }
+
+  // --- Entering and leaving -----------------------------------------------------------------
+
+  /** Puts a character into the world: its mailbox opens, its room sees it arrive. */
+  enter(record: PlayerRecord): PlayerState {
+    const existing = this.world.player(record.id);
+    if (existing !== undefined) return existing;
+    this.bus.open(record.id, { floorId: record.lastEventId });
+    const player = this.world.addPlayer(record, this.#admins.has(record.name.toLowerCase()));
+    this.bus.join(player.id, roomTopic(player.room));
+    this.toRoom(player.room, { type: "room.enter", data: { who: player.name } }, player);
+    this.logger.info("player entered", { player: player.name, room: player.room });
+    return player;
+  }
+
+  /** Marks a player linkdead: still in the world, shown so to others. */
+  linkdead(player: PlayerState, now: number): void {
+    if (player.linkdead) return;
+    player.linkdead = true;
+    player.linkdeadSince = now;
+    player.resting = false;
+    this.toRoom(player.room, {
+      type: "system.notice",
+      data: {
+        text: `${player.name} falls silent and still, gaze fixed on nothing.`,
+        code: "player.linkdead",
+      },
+    }, player);
+  }
+
+  /** A linkdead player is back within the grace period. */
+  returned(player: PlayerState): void {
+    if (!player.linkdead) return;
+    player.linkdead = false;
+    player.linkdeadSince = undefined;
+    this.toRoom(player.room, {
+      type: "system.notice",
+      data: { text: `${player.name} blinks and stirs again.`, code: "player.returned" },
+    }, player);
+  }
+
+  /**
+   * Takes a character out of the world: its room sees it go, it is saved, and its mailbox is
+   * released (its streams end, after `finalFrame` if given).
+   */
+  async leave(playerId: string, reason: string, finalFrame?: Frame): Promise<void> {
+    const player = this.world.player(playerId);
+    if (player === undefined) return;
+    const lastEventId = this.bus.lastIdOf(player.id);
+    this.world.removePlayer(player.id);
+    this.bus.leave(player.id, roomTopic(player.room));
+    this.toRoom(player.room, { type: "room.leave", data: { who: player.name } });
+    this.bus.release(player.id, finalFrame);
+    this.#buckets.delete(player.id);
+    this.logger.info("player left", { player: player.name, reason });
+    await this.store.savePlayers([this.world.record(player, lastEventId)]);
+  }
+
+  // --- Commands -----------------------------------------------------------------------------
+
+  /**
+   * Runs one command for a player, after any of theirs still running. Resolves when it has run
+   * (including any write it makes), so the caller can answer the request after it.
+   */
+  async submit(playerId: string, input: string): Promise<Submission> {
+    const player = this.world.player(playerId);
+    if (player === undefined) return { accepted: false, reason: "not_in_world" };
+    let bucket = this.#buckets.get(playerId);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(this.#rate, this.#burst);
+      this.#buckets.set(playerId, bucket);
+    }
+    const wait = bucket.take();
+    if (wait > 0) {
+      this.error(
+        player,
+        "You are moving faster than your thoughts can follow. Slow down a moment.",
+        "rate_limited",
+      );
+      return { accepted: false, reason: "rate_limited", retryAfterMs: wait };
+    }
+    const previous = this.#queues.get(playerId) ?? Promise.resolve();
+    const run = previous.then(() => this.#run(playerId, input));
+    this.#queues.set(playerId, run);
+    try {
+      await run;
+    } finally {
+      if (this.#queues.get(playerId) === run) this.#queues.delete(playerId);
+    }
+    return { accepted: true };
+  }
+
+  /** Whether `player` may use admin commands. */
+  isAdmin(player: PlayerState): boolean {
+    return player.admin;
+  }
+
+  /** Schedules (or cancels, with `undefined`) an admin shutdown; returns what to tell the admin. */
+  scheduleShutdown(seconds: number | undefined, by: PlayerState): string {
+    if (this.#scheduleShutdown === undefined) return "Shutdown is not available here.";
+    return this.#scheduleShutdown(seconds, by.name);
+  }
+
+  async #run(playerId: string, input: string): Promise<void> {
+    const player = this.world.player(playerId);
+    if (player === undefined) return;
+    const parsed: ParsedCommand = parseCommand(input);
+    this.#commandsRun++;
+    try {
+      await runCommand(this, player, parsed);
+    } catch (error) {
+      this.logger.error("command failed", {
+        player: player.name,
+        input,
+        error: errorFields(error),
+      });
+      this.error(
+        player,
+        "Something went wrong with that. The world shivers, and nothing happens.",
+        "internal",
+      );
+    }
+  }
+
+  // --- Movement, items and stats ---------------------------------------------------------------
+
+  /** Moves a player to `to`, telling both rooms which way they went and came. */
+  move(player: PlayerState, to: string, how: { quietly?: boolean } = {}): void {
+    const from = player.room;
+    if (from === to) return;
+    const leftBy = this.world.directionBetween(from, to);
+    const cameFrom = this.world.directionBetween(to, from);
+    this.bus.leave(player.id, roomTopic(from));
+    if (!how.quietly) {
+      this.toRoom(from, {
+        type: "room.leave",
+        data: { who: player.name, ...(leftBy ? { to: leftBy } : {}) },
+      });
+    }
+    this.world.movePlayer(player, to);
+    this.bus.join(player.id, roomTopic(to));
+    if (!how.quietly) {
+      this.toRoom(to, {
+        type: "room.enter",
+        data: { who: player.name, ...(cameFrom ? { from: cameFrom } : {}) },
+      }, player);
+    }
+    this.look(player);
+  }
+
+  /**
+   * Moves an item, writing it through to the store with a checked, atomic write before the
+   * change is announced. Nobody else can take the item while the write is under way.
+   *
+   * @returns whether the move happened.
+   */
+  async moveItem(item: ItemState, to: ItemPlacement): Promise<boolean> {
+    if (item.moving) return false;
+    item.moving = true;
+    try {
+      const version = await this.store.moveItem(item.def.id, item.version, to);
+      if (version === undefined) {
+        this.logger.warn("item moved elsewhere; reloading its placement", { item: item.def.id });
+        const stored = (await this.store.loadPlacements()).get(item.def.id);
+        if (stored !== undefined) {
+          item.placement = stored.placement;
+          item.version = stored.version;
+        }
+        return false;
+      }
+      item.placement = to;
+      item.version = version;
+      return true;
+    } finally {
+      item.moving = false;
+    }
+  }
+
+  /** Changes a player's lucidity (clamped to 0–100) and tells them; handles a collapse at 0. */
+  changeLucidity(player: PlayerState, delta: number): void {
+    const before = player.lucidity;
+    player.lucidity = clampLucidity(before + delta);
+    if (player.lucidity === before) return;
+    player.dirty = true;
+    this.stats(player);
+    if (player.lucidity === 0 && this.recoveryRoom !== undefined) {
+      this.notice(
+        player,
+        "The world tilts, cracks, and goes dark. You wake, much later, to the smell of carbolic and the rustle of starched sheets.",
+        "player.collapsed",
+      );
+      this.move(player, this.recoveryRoom, { quietly: true });
+      player.lucidity = 25;
+      this.stats(player);
+    }
+  }
+
+  #statsOf(player: PlayerState): { lucidity: number; resting: boolean } {
+    return { lucidity: player.lucidity, resting: player.resting };
+  }
+
+  // --- Saving ----------------------------------------------------------------------------------
+
+  /** Saves players whose position or stats changed, and the hour if it moved; returns how many players. */
+  async saveDirty(): Promise<number> {
+    if (this.#savedHour !== this.clock.hour) {
+      await this.store.setMeta("clock", { hour: this.clock.hour });
+      this.#savedHour = this.clock.hour;
+    }
+    const dirty = [...this.world.players()].filter((player) => player.dirty);
+    if (dirty.length === 0) return 0;
+    const records = dirty.map((player) => this.world.record(player, this.bus.lastIdOf(player.id)));
+    for (const player of dirty) player.dirty = false;
+    try {
+      await this.store.savePlayers(records);
+    } catch (error) {
+      for (const player of dirty) player.dirty = true;
+      throw error;
+    }
+    return records.length;
+  }
+
+  /** Saves every player in the world (shutdown); returns how many. */
+  async saveAll(): Promise<number> {
+    const players = [...this.world.players()];
+    await this.store.savePlayers(
+      players.map((player) => this.world.record(player, this.bus.lastIdOf(player.id))),
+    );
+    for (const player of players) player.dirty = false;
+    await this.store.setMeta("clock", { hour: this.clock.hour });
+    return players.length;
+  }
+}

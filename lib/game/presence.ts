@@ -1,0 +1,168 @@
+/**
+ * Presence: who is in the world, through which streams, and for how long after the last one
+ * drops.
+ *
+ * A player is online while they hold at least one stream (up to a limit of tabs; one more ends
+ * the oldest with `stream.superseded`). When the last stream ends without a logout the character
+ * stays in the world, linkdead, for a grace period; reconnecting within it resumes with replay
+ * and no leave or enter. When the grace runs out (checked by one supervised task, not a timer
+ * per player) the character leaves the world and is saved.
+ *
+ * @module
+ */
+
+import { streamFrame } from "../bus/frame.ts";
+import { every } from "../lifecycle/ticker.ts";
+import { errorFields, type Logger, silentLogger } from "../log.ts";
+import type { SseHub } from "../sse/hub.ts";
+import type { Game } from "./game.ts";
+
+/** Options for {@linkcode Presence}. */
+export interface PresenceOptions {
+  /** How long a linkdead character stays in the world, in milliseconds. */
+  linkdeadGraceMs: number;
+  /** Streams (tabs) one player may hold at once. */
+  maxStreams: number;
+  /** Where trouble is logged. */
+  logger?: Logger;
+  /** Clock in epoch milliseconds; tests may replace it. */
+  now?: () => number;
+}
+
+/** A stream could not be opened. */
+export class PresenceError extends Error {
+  /** `no_character` or `closing`. */
+  readonly code: "no_character" | "closing";
+
+  /** Creates the error. */
+  constructor(code: PresenceError["code"], message: string) {
+    super(message);
+    this.name = "PresenceError";
+    this.code = code;
+  }
+}
+
+const SUPERSEDED = streamFrame({
+  type: "stream.superseded",
+  data: { reason: "Opened in another window" },
+});
+
+const LOGGED_OUT = streamFrame({
+  type: "stream.superseded",
+  data: { reason: "Logged out" },
+});
+
+/** Tracks players' streams and their linkdead grace. */
+export class Presence {
+  readonly #game: Game;
+  readonly #hub: SseHub;
+  readonly #graceMs: number;
+  readonly #maxStreams: number;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  /** Players whose character is being taken out of the world (their streams end meanwhile). */
+  readonly #leaving = new Set<string>();
+
+  /** Creates presence over the game and the SSE hub. */
+  constructor(game: Game, hub: SseHub, options: PresenceOptions) {
+    this.#game = game;
+    this.#hub = hub;
+    this.#graceMs = options.linkdeadGraceMs;
+    this.#maxStreams = options.maxStreams;
+    this.#logger = options.logger ?? silentLogger;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Opens the event stream of the account `accountId`, putting the character into the world if it is not there.
+   * A stream that cannot resume from `lastEventId` starts with the room, stats and time.
+   *
+   * @throws {PresenceError} when the character is missing or the server is shutting down.
+   */
+  async openStream(accountId: string, lastEventId: string | undefined): Promise<Response> {
+    if (this.#hub.closing) throw new PresenceError("closing", "The server is shutting down");
+    const game = this.#game;
+    let player = game.world.player(accountId);
+    if (player === undefined) {
+      const record = await game.store.getPlayer(accountId);
+      if (record === undefined) {
+        throw new PresenceError("no_character", "This account has no character");
+      }
+      if (this.#hub.closing) throw new PresenceError("closing", "The server is shutting down");
+      player = game.world.player(accountId) ?? game.enter(record);
+    } else if (player.linkdead) {
+      game.returned(player);
+    }
+    if (game.bus.subscriberCount(player.id) >= this.#maxStreams) {
+      game.bus.endOldest(player.id, SUPERSEDED);
+    }
+    const id = player.id;
+    const subscription = game.bus.subscribe(id, {
+      lastEventId,
+      greeting: () => game.snapshot(id),
+    });
+    return this.#hub.open(subscription, {
+      player: player.name,
+      onEnd: () => this.#streamEnded(id),
+    });
+  }
+
+  /** Logs the character out: it leaves the world at once and its streams end. */
+  async logout(accountId: string): Promise<void> {
+    await this.#takeOut(accountId, "logged out", LOGGED_OUT);
+  }
+
+  /** Takes out every character whose grace has run out; returns how many. */
+  async reap(): Promise<number> {
+    const now = this.#now();
+    const expired = [...this.#game.world.players()].filter((player) =>
+      player.linkdead && player.linkdeadSince !== undefined &&
+      now - player.linkdeadSince >= this.#graceMs
+    );
+    for (const player of expired) await this.#takeOut(player.id, "linkdead grace expired");
+    return expired.length;
+  }
+
+  /** The reaper loop, run as one supervised task. */
+  run(signal: AbortSignal): Promise<void> {
+    const interval = Math.max(10, Math.min(1000, Math.floor(this.#graceMs / 4)));
+    return every(interval, async () => {
+      await this.reap();
+    }, { signal });
+  }
+
+  /** Figures for the status page. */
+  stats(): { inWorld: number; linkdead: number } {
+    let linkdead = 0;
+    for (const player of this.#game.world.players()) if (player.linkdead) linkdead++;
+    return { inWorld: this.#game.world.playerCount, linkdead };
+  }
+
+  async #takeOut(
+    playerId: string,
+    reason: string,
+    finalFrame?: Parameters<Game["leave"]>[2],
+  ): Promise<void> {
+    if (this.#leaving.has(playerId)) return;
+    this.#leaving.add(playerId);
+    try {
+      await this.#game.leave(playerId, reason, finalFrame);
+    } catch (error) {
+      this.#logger.error("taking a character out of the world failed", {
+        player: playerId,
+        reason,
+        error: errorFields(error),
+      });
+    } finally {
+      this.#leaving.delete(playerId);
+    }
+  }
+
+  #streamEnded(playerId: string): void {
+    // At shutdown every stream ends; players are saved as they stand, not marked linkdead.
+    if (this.#hub.closing || this.#leaving.has(playerId)) return;
+    const player = this.#game.world.player(playerId);
+    if (player === undefined || this.#game.bus.subscriberCount(playerId) > 0) return;
+    this.#game.linkdead(player, this.#now());
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The game's background tasks, all supervised, and its place in the shutdown sequence.
+ *
+ * @module
+ */
+
+import type { LoginThrottle } from "../accounts/throttle.ts";
+import { every } from "../lifecycle/ticker.ts";
+import type { Supervisor } from "../lifecycle/supervisor.ts";
+import type { Game } from "./game.ts";
+import { lucidityTick } from "./lucidity.ts";
+import { npcTick } from "./npcs.ts";
+import type { Presence } from "./presence.ts";
+import { clockTick } from "./world_clock.ts";
+
+/** Intervals of the game's loops, in milliseconds. */
+export interface GameTaskSettings {
+  /** One game hour. */
+  clockMsPerHour: number;
+  /** NPC actions. */
+  npcTickMs: number;
+  /** Lucidity changes. */
+  lucidityTickMs: number;
+  /** Write-behind saves. */
+  autosaveMs: number;
+}
+
+/** Task names, as `/admin/status` and `docs/tasks.md` give them. */
+export const GAME_TASKS = {
+  clock: "world.clock",
+  npcs: "world.npcs",
+  lucidity: "world.lucidity",
+  autosave: "store.autosave",
+  reaper: "presence.reaper",
+  throttleSweep: "accounts.throttle-sweep",
+} as const;
+
+/**
+ * Spawns the clock, NPC, lucidity, autosave, linkdead-reaper and throttle-sweep tasks, and
+ * registers the `persist` phase: every player in the world is saved at shutdown.
+ */
+export function startGameTasks(
+  supervisor: Supervisor,
+  parts: { game: Game; presence: Presence; throttle: LoginThrottle },
+  settings: GameTaskSettings,
+): void {
+  const { game, presence, throttle } = parts;
+  supervisor.spawn(
+    GAME_TASKS.clock,
+    (signal) => every(settings.clockMsPerHour, () => clockTick(game), { signal }),
+  );
+  supervisor.spawn(
+    GAME_TASKS.npcs,
+    (signal) => every(settings.npcTickMs, () => npcTick(game), { signal }),
+  );
+  supervisor.spawn(
+    GAME_TASKS.lucidity,
+    (signal) => every(settings.lucidityTickMs, () => lucidityTick(game), { signal }),
+  );
+  supervisor.spawn(GAME_TASKS.autosave, (signal) =>
+    every(settings.autosaveMs, async () => {
+      await game.saveDirty();
+    }, { signal }), { critical: true });
+  supervisor.spawn(GAME_TASKS.reaper, (signal) => presence.run(signal), { critical: true });
+  supervisor.spawn(
+    GAME_TASKS.throttleSweep,
+    (signal) => every(60_000, () => throttle.sweep(), { signal }),
+  );
+  supervisor.onShutdown("persist", "players", async () => ({
+    playersSaved: await game.saveAll(),
+  }));
+}

@@ -1,0 +1,325 @@
+/**
+ * The live world: where every player, item and NPC is, and how a room looks.
+ *
+ * One process owns it and JavaScript runs one thing at a time, so a check and the change it
+ * guards happen together: two players grabbing the same item cannot both succeed.
+ *
+ * @module
+ */
+
+import type { RoomView } from "../bus/events.ts";
+import type { ItemPlacement, PlayerRecord, StoredPlacement } from "../store/store.ts";
+import type { Direction, ItemDef, NpcDef, RoomDef, WorldData } from "./world_data.ts";
+
+/** A character in the world. */
+export interface PlayerState {
+  /** Account and player id (also the bus key). */
+  readonly id: string;
+  /** Display name. */
+  readonly name: string;
+  /** Current room. */
+  room: string;
+  /** Lucidity, 0 to 100. */
+  lucidity: number;
+  /** Whether every stream has gone and the grace period is running. */
+  linkdead: boolean;
+  /** When the player went linkdead (epoch ms). */
+  linkdeadSince: number | undefined;
+  /** Whether the player is resting (in a rest room). */
+  resting: boolean;
+  /** Whether position or stats changed since the last save. */
+  dirty: boolean;
+  /** Who last whispered to this player (for `reply`). */
+  replyTo: string | undefined;
+  /** Whether the player may use admin commands. */
+  admin: boolean;
+  /** When the record was created (kept for saving). */
+  readonly createdAt: string;
+}
+
+/** An item's live placement. */
+export interface ItemState {
+  /** Its definition. */
+  readonly def: ItemDef;
+  /** Where it is. */
+  placement: ItemPlacement;
+  /** Its stored version, for the next checked move. */
+  version: string | null;
+  /** Set while a move is being written: nobody else may take it meanwhile. */
+  moving: boolean;
+}
+
+/** An NPC's live state. */
+export interface NpcState {
+  /** Its definition. */
+  readonly def: NpcDef;
+  /** Where it is (or would be, while absent). */
+  room: string;
+  /** Whether it is in the world now (nocturnal NPCs leave by day). */
+  present: boolean;
+}
+
+/** Something in a room that a word can pick out. */
+export type Target =
+  | { kind: "player"; player: PlayerState }
+  | { kind: "npc"; npc: NpcState }
+  | { kind: "item"; item: ItemState };
+
+/** Everything that lives in the world, indexed for the questions the game asks. */
+export class World {
+  /** The static world. */
+  readonly data: WorldData;
+  readonly #players = new Map<string, PlayerState>();
+  readonly #playersByName = new Map<string, PlayerState>();
+  readonly #roomPlayers = new Map<string, Set<PlayerState>>();
+  readonly #items = new Map<string, ItemState>();
+  readonly #npcs = new Map<string, NpcState>();
+
+  /** Places items (stored placements over the files' defaults) and NPCs. */
+  constructor(data: WorldData, placements: Map<string, StoredPlacement> = new Map()) {
+    this.data = data;
+    for (const def of data.items.values()) {
+      const stored = placements.get(def.id);
+      const placement = stored?.placement ?? { room: def.room };
+      // An item stored in a room that no longer exists goes home rather than vanishing.
+      const valid = "room" in placement ? data.rooms.has(placement.room) : true;
+      this.#items.set(def.id, {
+        def,
+        placement: valid ? placement : { room: def.room },
+        version: stored?.version ?? null,
+        moving: false,
+      });
+    }
+    for (const def of data.npcs.values()) {
+      this.#npcs.set(def.id, { def, room: def.room, present: !def.nocturnal });
+    }
+  }
+
+  /** A room's definition. */
+  room(id: string): RoomDef | undefined {
+    return this.data.rooms.get(id);
+  }
+
+  /** Every player in the world. */
+  players(): IterableIterator<PlayerState> {
+    return this.#players.values();
+  }
+
+  /** Players in the world. */
+  get playerCount(): number {
+    return this.#players.size;
+  }
+
+  /** A player in the world, by id. */
+  player(id: string): PlayerState | undefined {
+    return this.#players.get(id);
+  }
+
+  /** A player in the world, by exact name (any case). */
+  playerByName(name: string): PlayerState | undefined {
+    return this.#playersByName.get(name.toLowerCase());
+  }
+
+  /** Players in the world whose name starts with `prefix` (any case). */
+  playersByPrefix(prefix: string): PlayerState[] {
+    const wanted = prefix.toLowerCase();
+    const exact = this.#playersByName.get(wanted);
+    if (exact !== undefined) return [exact];
+    return [...this.#players.values()].filter((p) => p.name.toLowerCase().startsWith(wanted));
+  }
+
+  /** Players in a room. */
+  playersIn(room: string): PlayerState[] {
+    return [...(this.#roomPlayers.get(room) ?? [])];
+  }
+
+  /** Every NPC. */
+  npcs(): IterableIterator<NpcState> {
+    return this.#npcs.values();
+  }
+
+  /** NPCs present in a room. */
+  npcsIn(room: string): NpcState[] {
+    return [...this.#npcs.values()].filter((npc) => npc.present && npc.room === room);
+  }
+
+  /** Every item. */
+  items(): IterableIterator<ItemState> {
+    return this.#items.values();
+  }
+
+  /** An item by id. */
+  item(id: string): ItemState | undefined {
+    return this.#items.get(id);
+  }
+
+  /** Items lying in a room. */
+  itemsIn(room: string): ItemState[] {
+    return [...this.#items.values()].filter((item) =>
+      "room" in item.placement && item.placement.room === room
+    );
+  }
+
+  /** Items a player carries. */
+  itemsCarriedBy(playerId: string): ItemState[] {
+    return [...this.#items.values()].filter((item) =>
+      "player" in item.placement && item.placement.player === playerId
+    );
+  }
+
+  /** Puts a character into the world from its saved record. */
+  addPlayer(record: PlayerRecord, admin: boolean): PlayerState {
+    const room = this.data.rooms.has(record.room) ? record.room : this.data.start;
+    const player: PlayerState = {
+      id: record.id,
+      name: record.name,
+      room,
+      lucidity: clampLucidity(record.stats.lucidity),
+      linkdead: false,
+      linkdeadSince: undefined,
+      resting: false,
+      dirty: room !== record.room,
+      replyTo: undefined,
+      admin,
+      createdAt: record.createdAt,
+    };
+    this.#players.set(player.id, player);
+    this.#playersByName.set(player.name.toLowerCase(), player);
+    this.#roomSet(room).add(player);
+    return player;
+  }
+
+  /** Takes a character out of the world. */
+  removePlayer(id: string): PlayerState | undefined {
+    const player = this.#players.get(id);
+    if (player === undefined) return undefined;
+    this.#players.delete(id);
+    this.#playersByName.delete(player.name.toLowerCase());
+    this.#leaveRoom(player);
+    return player;
+  }
+
+  /** Moves a player to another room. */
+  movePlayer(player: PlayerState, to: string): void {
+    if (player.room === to) return;
+    this.#leaveRoom(player);
+    player.room = to;
+    player.resting = false;
+    player.dirty = true;
+    this.#roomSet(to).add(player);
+  }
+
+  /** The saved form of a player. */
+  record(player: PlayerState, lastEventId: number | undefined): PlayerRecord {
+    return {
+      id: player.id,
+      name: player.name,
+      room: player.room,
+      stats: { lucidity: player.lucidity },
+      lastEventId,
+      createdAt: player.createdAt,
+      updatedAt: new Date().toISOString(),
+    };
+  }
+
+  /** The direction in `room` that leads to `other`, if any (to say where someone came from). */
+  directionBetween(room: string, other: string): Direction | undefined {
+    for (const [direction, to] of this.data.rooms.get(room)?.exits ?? []) {
+      if (to === other) return direction;
+    }
+    return undefined;
+  }
+
+  /**
+   * Finds what `word` names in a room: players, then NPCs, then items (the viewer's own items
+   * first when `carriedBy` is given), by keyword or name prefix, ignoring case.
+   *
+   * @returns the unique match, `"none"`, or `"ambiguous"`.
+   */
+  find(
+    room: string,
+    word: string,
+    options: { players?: boolean; npcs?: boolean; items?: boolean; carriedBy?: string } = {},
+  ): Target | "none" | "ambiguous" {
+    const wanted = word.toLowerCase().trim();
+    if (wanted === "") return "none";
+    const matches = (name: string, keywords: readonly string[] = []) =>
+      keywords.some((keyword) => keyword.startsWith(wanted)) ||
+      name.toLowerCase().split(/\s+/).some((part) => part.startsWith(wanted)) ||
+      name.toLowerCase().startsWith(wanted);
+    const candidates: Target[] = [];
+    if (options.players ?? true) {
+      for (const player of this.#roomPlayers.get(room) ?? []) {
+        if (player.name.toLowerCase() === wanted) return { kind: "player", player };
+        if (matches(player.name)) candidates.push({ kind: "player", player });
+      }
+    }
+    if (options.npcs ?? true) {
+      for (const npc of this.npcsIn(room)) {
+        if (matches(npc.def.name, npc.def.keywords)) candidates.push({ kind: "npc", npc });
+      }
+    }
+    if (options.items ?? true) {
+      const pool = options.carriedBy === undefined
+        ? this.itemsIn(room)
+        : [...this.itemsCarriedBy(options.carriedBy), ...this.itemsIn(room)];
+      for (const item of pool) {
+        if (matches(item.def.name, item.def.keywords)) candidates.push({ kind: "item", item });
+      }
+    }
+    if (candidates.length === 0) return "none";
+    // Several things share a word: an exact keyword or the first listed wins only if unique.
+    const exact = candidates.filter((target) => exactName(target) === wanted);
+    if (exact.length === 1) return exact[0] ?? "none";
+    return candidates.length === 1 ? candidates[0] ?? "none" : "ambiguous";
+  }
+
+  /** How `room` looks to `viewer`. */
+  view(roomId: string, viewer?: PlayerState): RoomView | undefined {
+    const room = this.data.rooms.get(roomId);
+    if (room === undefined) return undefined;
+    return {
+      id: room.id,
+      name: room.name,
+      description: room.description,
+      exits: [...room.exits].map(([direction, to]) => ({ direction, to })),
+      items: this.itemsIn(roomId).map((item) => item.def.name),
+      npcs: this.npcsIn(roomId).map((npc) => npc.def.name),
+      players: this.playersIn(roomId)
+        .filter((player) => player !== viewer)
+        .map((player) => ({ name: player.name, linkdead: player.linkdead })),
+      flags: [...room.flags],
+    };
+  }
+
+  #roomSet(room: string): Set<PlayerState> {
+    let set = this.#roomPlayers.get(room);
+    if (set === undefined) {
+      set = new Set();
+      this.#roomPlayers.set(room, set);
+    }
+    return set;
+  }
+
+  #leaveRoom(player: PlayerState): void {
+    const set = this.#roomPlayers.get(player.room);
+    set?.delete(player);
+    if (set?.size === 0) this.#roomPlayers.delete(player.room);
+  }
+}
+
+function exactName(target: Target): string {
+  switch (target.kind) {
+    case "player":
+      return target.player.name.toLowerCase();
+    case "npc":
+      return target.npc.def.keywords[0] ?? "";
+    case "item":
+      return target.item.def.keywords[0] ?? "";
+  }
+}
+
+/** Lucidity always stays within 0 to 100. */
+export function clampLucidity(value: number): number {
+  return Math.max(0, Math.min(100, Math.round(Number.isFinite(value) ? value : 100)));
+}

@@ -1,0 +1,22 @@
+/**
+ * The hourly tick of the Mythos clock: the new hour for everyone, and the turning points of the
+ * day announced to players outdoors.
+ *
+ * @module
+ */
+
+import { ANNOUNCEMENTS } from "./clock.ts";
+import type { Game } from "./game.ts";
+
+/** Advances the clock one hour and tells the players. */
+export function clockTick(game: Game): void {
+  const hour = game.clock.advance();
+  game.toAll(game.timeEvent());
+  const announcement = ANNOUNCEMENTS[hour];
+  if (announcement === undefined) return;
+  for (const player of game.world.players()) {
+    if (game.world.room(player.room)?.flags.has("outdoors")) {
+      game.notice(player, announcement.text, announcement.code);
+    }
+  }
+}

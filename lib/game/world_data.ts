@@ -1,0 +1,355 @@
+/**
+ * The world files (`data/world/`): their format, loading and validation.
+ *
+ * `world.json` names the world, the start room and the zone files; each zone file holds rooms,
+ * items and NPCs keyed by id. The format is documented in `docs/world-format.md`. Every field is
+ * checked at start-up; the first problem stops start-up with the file, the thing and the field
+ * named, and every exit must lead to a room that exists.
+ *
+ * @module
+ */
+
+import { join } from "@std/path/join";
+
+/** Ways out of a room. */
+export const DIRECTIONS = [
+  "north",
+  "south",
+  "east",
+  "west",
+  "northeast",
+  "northwest",
+  "southeast",
+  "southwest",
+  "up",
+  "down",
+] as const;
+
+/** One of {@linkcode DIRECTIONS}. */
+export type Direction = typeof DIRECTIONS[number];
+
+/** The direction back. */
+export const OPPOSITE: Readonly<Record<Direction, Direction>> = {
+  north: "south",
+  south: "north",
+  east: "west",
+  west: "east",
+  northeast: "southwest",
+  southwest: "northeast",
+  northwest: "southeast",
+  southeast: "northwest",
+  up: "down",
+  down: "up",
+};
+
+/** Room flags. */
+export const ROOM_FLAGS = ["outdoors", "rest", "eldritch"] as const;
+
+/** One of {@linkcode ROOM_FLAGS}. */
+export type RoomFlag = typeof ROOM_FLAGS[number];
+
+/** A room as the world files define it. */
+export interface RoomDef {
+  /** Unique id, such as `arkham.station`. */
+  id: string;
+  /** The zone it belongs to. */
+  zone: string;
+  /** Display name. */
+  name: string;
+  /** Prose. */
+  description: string;
+  /** Flags. */
+  flags: ReadonlySet<RoomFlag>;
+  /** Exits by direction. */
+  exits: ReadonlyMap<Direction, string>;
+}
+
+/** An item as the world files define it. */
+export interface ItemDef {
+  /** Unique id. */
+  id: string;
+  /** Display name, such as `a brass lantern`. */
+  name: string;
+  /** Words that pick it out (lower case). */
+  keywords: readonly string[];
+  /** What `examine` shows. */
+  description: string;
+  /** Whether players can pick it up. */
+  portable: boolean;
+  /** Where it lies when the world is new. */
+  room: string;
+}
+
+/** An NPC as the world files define it. */
+export interface NpcDef {
+  /** Unique id. */
+  id: string;
+  /** Display name, such as `Old Zadok Allen`. */
+  name: string;
+  /** Words that pick it out (lower case). */
+  keywords: readonly string[];
+  /** What `examine` shows. */
+  description: string;
+  /** Where it starts. */
+  room: string;
+  /** Chance per NPC tick of moving to a neighbouring room in its zone (0 = never). */
+  wander: number;
+  /** Chance per NPC tick of saying or doing one of its lines (0 = never). */
+  chatter: number;
+  /** Lines it says. */
+  says: readonly string[];
+  /** Things it does (emotes). */
+  emotes: readonly string[];
+  /** Present only at night (from dusk to dawn). */
+  nocturnal: boolean;
+}
+
+/** The whole world as loaded. */
+export interface WorldData {
+  /** The world's name. */
+  name: string;
+  /** Where new characters begin. */
+  start: string;
+  /** Where a character whose lucidity gives out wakes up, if anywhere. */
+  recovery: string | undefined;
+  /** Rooms by id. */
+  rooms: ReadonlyMap<string, RoomDef>;
+  /** Items by id. */
+  items: ReadonlyMap<string, ItemDef>;
+  /** NPCs by id. */
+  npcs: ReadonlyMap<string, NpcDef>;
+}
+
+/** A world file is wrong; the message names the file, the thing and the field. */
+export class WorldError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "WorldError";
+  }
+}
+
+type Json = Record<string, unknown>;
+
+const ID = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
+
+class Checker {
+  constructor(readonly file: string, readonly where: string) {}
+
+  fail(field: string, problem: string): never {
+    throw new WorldError(`${this.file}: ${this.where}: ${field} ${problem}`);
+  }
+
+  object(value: unknown, field: string): Json {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      this.fail(field, "must be an object");
+    }
+    return value as Json;
+  }
+
+  text(value: unknown, field: string, max = 2000): string {
+    if (typeof value !== "string" || value.trim() === "" || value.length > max) {
+      this.fail(field, `must be non-empty text of at most ${max} characters`);
+    }
+    return value;
+  }
+
+  texts(value: unknown, field: string, optional = true): string[] {
+    if (value === undefined && optional) return [];
+    if (!Array.isArray(value)) this.fail(field, "must be a list of text");
+    return value.map((entry, i) => this.text(entry, `${field}[${i}]`, 500));
+  }
+
+  chance(value: unknown, field: string): number {
+    if (value === undefined) return 0;
+    if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
+      this.fail(field, "must be a number from 0 to 1");
+    }
+    return value;
+  }
+
+  flag(value: unknown, field: string): boolean {
+    if (value === undefined) return false;
+    if (typeof value !== "boolean") this.fail(field, "must be true or false");
+    return value;
+  }
+
+  id(value: string, field: string): string {
+    if (!ID.test(value)) {
+      this.fail(field, `${JSON.stringify(value)} is not a valid id (a-z, 0-9, _ and .)`);
+    }
+    return value;
+  }
+
+  known(keys: Set<string>, value: Json, field: string): void {
+    for (const key of Object.keys(value)) {
+      if (!keys.has(key)) this.fail(`${field}${key}`, "is not a known field");
+    }
+  }
+}
+
+const ROOM_FIELDS = new Set(["name", "description", "flags", "exits"]);
+const ITEM_FIELDS = new Set(["name", "keywords", "description", "portable", "room"]);
+const NPC_FIELDS = new Set([
+  "name",
+  "keywords",
+  "description",
+  "room",
+  "wander",
+  "chatter",
+  "says",
+  "emotes",
+  "nocturnal",
+]);
+
+async function readJson(path: string, label: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new WorldError(`${label}: cannot be read (${(error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new WorldError(`${label}: is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Loads and validates the world in `dir`.
+ *
+ * @throws {WorldError} naming the file, the room (or item, NPC) and the field at fault.
+ */
+export async function loadWorld(dir: string): Promise<WorldData> {
+  const rootLabel = join(dir, "world.json");
+  const root = new Checker(rootLabel, "world");
+  const manifest = root.object(await readJson(rootLabel, rootLabel), "the file");
+  const name = root.text(manifest.name, "name", 200);
+  const start = root.text(manifest.start, "start", 200);
+  const recovery = manifest.recovery === undefined
+    ? undefined
+    : root.text(manifest.recovery, "recovery", 200);
+  if (!Array.isArray(manifest.zones) || manifest.zones.length === 0) {
+    root.fail("zones", "must list the zone files");
+  }
+  const rooms = new Map<string, RoomDef>();
+  const items = new Map<string, ItemDef>();
+  const npcs = new Map<string, NpcDef>();
+  const roomFiles = new Map<string, string>();
+  const pendingExits: { file: string; room: string; direction: string; to: string }[] = [];
+  const pendingPlaces: { file: string; what: string; room: string }[] = [];
+
+  for (const [index, zoneFile] of (manifest.zones as unknown[]).entries()) {
+    const fileName = root.text(zoneFile, `zones[${index}]`, 200);
+    if (fileName.includes("/") || fileName.includes("\\")) {
+      root.fail(`zones[${index}]`, "must be a file name in the world directory");
+    }
+    const label = join(dir, fileName);
+    const fileCheck = new Checker(label, "zone");
+    const zone = fileCheck.object(await readJson(join(dir, fileName), label), "the file");
+    const zoneId = fileCheck.id(fileCheck.text(zone.zone, "zone", 50), "zone");
+    fileCheck.text(zone.name, "name", 200);
+
+    for (const [id, raw] of Object.entries(fileCheck.object(zone.rooms ?? {}, "rooms"))) {
+      const check = new Checker(label, `room ${id}`);
+      check.id(id, "id");
+      if (rooms.has(id)) check.fail("id", `is also defined in ${roomFiles.get(id)}`);
+      const room = check.object(raw, "the room");
+      check.known(ROOM_FIELDS, room, "");
+      const flags = new Set<RoomFlag>();
+      for (const [i, flag] of check.texts(room.flags, "flags").entries()) {
+        if (!(ROOM_FLAGS as readonly string[]).includes(flag)) {
+          check.fail(`flags[${i}]`, `must be one of ${ROOM_FLAGS.join(", ")}`);
+        }
+        flags.add(flag as RoomFlag);
+      }
+      const exits = new Map<Direction, string>();
+      for (const [direction, to] of Object.entries(check.object(room.exits ?? {}, "exits"))) {
+        if (!(DIRECTIONS as readonly string[]).includes(direction)) {
+          check.fail(`exits.${direction}`, `is not a direction (${DIRECTIONS.join(", ")})`);
+        }
+        const target = check.text(to, `exits.${direction}`, 200);
+        exits.set(direction as Direction, target);
+        pendingExits.push({ file: label, room: id, direction, to: target });
+      }
+      rooms.set(id, {
+        id,
+        zone: zoneId,
+        name: check.text(room.name, "name", 100),
+        description: check.text(room.description, "description"),
+        flags,
+        exits,
+      });
+      roomFiles.set(id, label);
+    }
+
+    for (const [id, raw] of Object.entries(fileCheck.object(zone.items ?? {}, "items"))) {
+      const check = new Checker(label, `item ${id}`);
+      check.id(id, "id");
+      if (items.has(id)) check.fail("id", "is defined twice");
+      const item = check.object(raw, "the item");
+      check.known(ITEM_FIELDS, item, "");
+      const keywords = check.texts(item.keywords, "keywords", false).map((k) => k.toLowerCase());
+      if (keywords.length === 0) check.fail("keywords", "must list at least one word");
+      const room = check.text(item.room, "room", 200);
+      pendingPlaces.push({ file: label, what: `item ${id}`, room });
+      items.set(id, {
+        id,
+        name: check.text(item.name, "name", 100),
+        keywords,
+        description: check.text(item.description, "description"),
+        portable: check.flag(item.portable, "portable"),
+        room,
+      });
+    }
+
+    for (const [id, raw] of Object.entries(fileCheck.object(zone.npcs ?? {}, "npcs"))) {
+      const check = new Checker(label, `npc ${id}`);
+      check.id(id, "id");
+      if (npcs.has(id)) check.fail("id", "is defined twice");
+      const npc = check.object(raw, "the npc");
+      check.known(NPC_FIELDS, npc, "");
+      const keywords = check.texts(npc.keywords, "keywords", false).map((k) => k.toLowerCase());
+      if (keywords.length === 0) check.fail("keywords", "must list at least one word");
+      const room = check.text(npc.room, "room", 200);
+      pendingPlaces.push({ file: label, what: `npc ${id}`, room });
+      const says = check.texts(npc.says, "says");
+      const emotes = check.texts(npc.emotes, "emotes");
+      const chatter = check.chance(npc.chatter, "chatter");
+      if (chatter > 0 && says.length + emotes.length === 0) {
+        check.fail("chatter", "needs at least one line in says or emotes");
+      }
+      npcs.set(id, {
+        id,
+        name: check.text(npc.name, "name", 100),
+        keywords,
+        description: check.text(npc.description, "description"),
+        room,
+        wander: check.chance(npc.wander, "wander"),
+        chatter,
+        says,
+        emotes,
+        nocturnal: check.flag(npc.nocturnal, "nocturnal"),
+      });
+    }
+  }
+
+  for (const exit of pendingExits) {
+    if (!rooms.has(exit.to)) {
+      throw new WorldError(
+        `${exit.file}: room ${exit.room}: exits.${exit.direction} leads to unknown room ${exit.to}`,
+      );
+    }
+  }
+  for (const place of pendingPlaces) {
+    if (!rooms.has(place.room)) {
+      throw new WorldError(`${place.file}: ${place.what}: room ${place.room} does not exist`);
+    }
+  }
+  if (!rooms.has(start)) root.fail("start", `names unknown room ${start}`);
+  if (recovery !== undefined && !rooms.has(recovery)) {
+    root.fail("recovery", `names unknown room ${recovery}`);
+  }
+  return { name, start, recovery, rooms, items, npcs };
+}

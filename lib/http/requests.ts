@@ -1,0 +1,100 @@
+/**
+ * Reading requests safely: same-origin checks for state-changing requests, and JSON bodies with
+ * a size limit, a content-type check and a clear error for each way they can be wrong.
+ *
+ * @module
+ */
+
+import type { Context, MiddlewareHandler } from "hono";
+import { errorResponse, HttpError } from "./errors.ts";
+
+/** The largest request body accepted, in bytes. */
+export const MAX_BODY_BYTES = 4096;
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Refuses (403) a state-changing request that a browser says came from another site: its
+ * `Origin` is not one of `allowed`, or its `Sec-Fetch-Site` is `cross-site` or `same-site`.
+ * Requests with neither header (not from a browser) pass; the session cookie is `SameSite=Strict`
+ * as well.
+ */
+export function sameOrigin(allowed: ReadonlySet<string>): MiddlewareHandler {
+  return async (c, next) => {
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const origin = c.req.header("origin");
+      const site = c.req.header("sec-fetch-site");
+      const badOrigin = origin !== undefined && !allowed.has(origin);
+      const badSite = site !== undefined && site !== "same-origin" && site !== "none";
+      if (badOrigin || badSite) {
+        return errorResponse(403, "cross_origin", "Requests from other sites are not accepted");
+      }
+    }
+    return await next();
+  };
+}
+
+/**
+ * Reads the body as a JSON object.
+ *
+ * @throws {HttpError} 415 without a JSON content type, 413 over {@linkcode MAX_BODY_BYTES},
+ * 400 for malformed JSON or anything but an object.
+ */
+export async function readJsonObject(
+  c: Context,
+  maxBytes = MAX_BODY_BYTES,
+): Promise<Record<string, unknown>> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    await c.req.raw.body?.cancel();
+    throw new HttpError(
+      415,
+      "unsupported_media_type",
+      "Send the body as JSON (Content-Type: application/json)",
+    );
+  }
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > maxBytes) {
+    await c.req.raw.body?.cancel();
+    throw new HttpError(413, "payload_too_large", `The body must be at most ${maxBytes} bytes`);
+  }
+  const body = c.req.raw.body;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (body !== null) {
+    const reader = body.getReader();
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw new HttpError(413, "payload_too_large", `The body must be at most ${maxBytes} bytes`);
+      }
+      chunks.push(value);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw new HttpError(400, "bad_json", "The body is not valid JSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new HttpError(400, "bad_json", "The body must be a JSON object");
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The client's address as Deno reports it, or `unknown` (in-process tests). */
+export function clientAddress(c: Context): string {
+  const info = c.env as Partial<Deno.ServeHandlerInfo> | undefined;
+  const addr = info?.remoteAddr as Deno.NetAddr | undefined;
+  return addr?.hostname ?? "unknown";
+}

@@ -1,0 +1,142 @@
+/**
+ * The store on Deno KV: the embedded default, one file under the data directory.
+ *
+ * Keys:
+ *
+ * | key | value |
+ * | --- | --- |
+ * | `["account", id]` | {@linkcode AccountRecord} |
+ * | `["account_name", nameKey]` | account id (the uniqueness index) |
+ * | `["player", id]` | {@linkcode PlayerRecord} |
+ * | `["session", idHash]` | {@linkcode SessionRecord}, with a KV expiry |
+ * | `["item", itemId]` | {@linkcode ItemPlacement} |
+ * | `["meta", name]` | small values (the world clock) |
+ *
+ * @module
+ */
+
+import { join } from "@std/path/join";
+import type {
+  AccountRecord,
+  ItemPlacement,
+  PlayerRecord,
+  SessionRecord,
+  Store,
+  StoredPlacement,
+} from "./store.ts";
+
+/** KV allows at most this many mutations in one atomic operation. */
+const MAX_MUTATIONS = 500;
+
+/** File name of the KV database inside the data directory. */
+export const KV_FILE = "mythos.kv";
+
+/** A {@linkcode Store} backed by Deno KV. */
+export class KvStore implements Store {
+  readonly #kv: Deno.Kv;
+  #closed = false;
+
+  private constructor(kv: Deno.Kv) {
+    this.#kv = kv;
+  }
+
+  /** Opens (creating if needed) the KV file in `dataDir`. */
+  static async open(dataDir: string): Promise<KvStore> {
+    await Deno.mkdir(dataDir, { recursive: true });
+    return new KvStore(await Deno.openKv(join(dataDir, KV_FILE)));
+  }
+
+  async createAccount(account: AccountRecord, player: PlayerRecord): Promise<boolean> {
+    const result = await this.#kv.atomic()
+      .check({ key: ["account_name", account.nameKey], versionstamp: null })
+      .check({ key: ["account", account.id], versionstamp: null })
+      .set(["account_name", account.nameKey], account.id)
+      .set(["account", account.id], account)
+      .set(["player", player.id], player)
+      .commit();
+    return result.ok;
+  }
+
+  async findAccountByName(name: string): Promise<AccountRecord | undefined> {
+    const id = await this.#kv.get<string>(["account_name", name.toLowerCase()]);
+    if (id.value === null) return undefined;
+    return this.getAccount(id.value);
+  }
+
+  async getAccount(id: string): Promise<AccountRecord | undefined> {
+    return (await this.#kv.get<AccountRecord>(["account", id])).value ?? undefined;
+  }
+
+  async putSession(idHash: string, session: SessionRecord): Promise<void> {
+    const expireIn = Math.max(1000, session.expiresAt - Date.now());
+    await this.#kv.set(["session", idHash], session, { expireIn });
+  }
+
+  async getSession(idHash: string): Promise<SessionRecord | undefined> {
+    const session = (await this.#kv.get<SessionRecord>(["session", idHash])).value;
+    // KV deletes expired keys lazily, so the expiry is checked here too.
+    if (session === null || session.expiresAt <= Date.now()) return undefined;
+    return session;
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.#kv.delete(["session", idHash]);
+  }
+
+  async getPlayer(id: string): Promise<PlayerRecord | undefined> {
+    return (await this.#kv.get<PlayerRecord>(["player", id])).value ?? undefined;
+  }
+
+  async savePlayers(players: PlayerRecord[]): Promise<void> {
+    for (let i = 0; i < players.length; i += MAX_MUTATIONS) {
+      const batch = this.#kv.atomic();
+      for (const player of players.slice(i, i + MAX_MUTATIONS)) {
+        batch.set(["player", player.id], player);
+      }
+      const result = await batch.commit();
+      if (!result.ok) throw new Error("Saving players failed");
+    }
+  }
+
+  async loadPlacements(): Promise<Map<string, StoredPlacement>> {
+    const placements = new Map<string, StoredPlacement>();
+    for await (const entry of this.#kv.list<ItemPlacement>({ prefix: ["item"] })) {
+      const id = entry.key[1];
+      if (typeof id === "string") {
+        placements.set(id, { placement: entry.value, version: entry.versionstamp });
+      }
+    }
+    return placements;
+  }
+
+  async moveItem(
+    itemId: string,
+    expected: string | null,
+    to: ItemPlacement,
+  ): Promise<string | undefined> {
+    const result = await this.#kv.atomic()
+      .check({ key: ["item", itemId], versionstamp: expected })
+      .set(["item", itemId], to)
+      .commit();
+    return result.ok ? result.versionstamp : undefined;
+  }
+
+  async getMeta<T>(name: string): Promise<T | undefined> {
+    return (await this.#kv.get<T>(["meta", name])).value ?? undefined;
+  }
+
+  async setMeta(name: string, value: unknown): Promise<void> {
+    await this.#kv.set(["meta", name], value);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#kv.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The persistence interface: accounts, sessions, players and item placements.
+ *
+ * The game keeps its live state in memory; the store is where it survives a restart. Writes that
+ * must never be lost or duplicated (creating an account, moving an item) are atomic and checked;
+ * player position and stats are written behind, in batches.
+ *
+ * @module
+ */
+
+/** A login account. One account has one character (the player with the same id). */
+export interface AccountRecord {
+  /** Stable id, shared with the player record. */
+  id: string;
+  /** The name as registered (display form). */
+  name: string;
+  /** The name in lower case: unique. */
+  nameKey: string;
+  /** `pbkdf2-sha256$<iterations>$<salt>$<hash>`. */
+  passwordHash: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** A character's saved state. */
+export interface PlayerRecord {
+  /** Same as the account id. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** The room the character is in. */
+  room: string;
+  /** Stats that persist. */
+  stats: { lucidity: number };
+  /** The newest event id the player was sent before the last save (replay floor after restart). */
+  lastEventId?: number;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601. */
+  updatedAt: string;
+}
+
+/** A login session. Stored under a hash of its id, never the id itself. */
+export interface SessionRecord {
+  /** Whose session. */
+  accountId: string;
+  /** Epoch milliseconds after which the session is void. */
+  expiresAt: number;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** Where an item is: lying in a room, or carried by a player. */
+export type ItemPlacement = { room: string } | { player: string };
+
+/** A stored placement and its version (for the atomic check on the next move). */
+export interface StoredPlacement {
+  /** Where the item is. */
+  placement: ItemPlacement;
+  /** Opaque version of the stored value; `null` when the item has never moved. */
+  version: string | null;
+}
+
+/** Persistence for the game. */
+export interface Store extends AsyncDisposable {
+  /**
+   * Creates an account and its character atomically: both or neither, and only if the name is
+   * free (ignoring case).
+   *
+   * @returns `false` when the name is taken.
+   */
+  createAccount(account: AccountRecord, player: PlayerRecord): Promise<boolean>;
+  /** The account with this name (any case). */
+  findAccountByName(name: string): Promise<AccountRecord | undefined>;
+  /** The account with this id. */
+  getAccount(id: string): Promise<AccountRecord | undefined>;
+
+  /** Saves a session under `idHash` until its expiry. */
+  putSession(idHash: string, session: SessionRecord): Promise<void>;
+  /** The session stored under `idHash`, if it has not expired. */
+  getSession(idHash: string): Promise<SessionRecord | undefined>;
+  /** Deletes a session. */
+  deleteSession(idHash: string): Promise<void>;
+
+  /** A character's saved state. */
+  getPlayer(id: string): Promise<PlayerRecord | undefined>;
+  /** Saves characters (write-behind flushes). */
+  savePlayers(players: PlayerRecord[]): Promise<void>;
+
+  /** Every item placement that differs from the world files, with its version. */
+  loadPlacements(): Promise<Map<string, StoredPlacement>>;
+  /**
+   * Moves an item if its stored version is still `expected` (atomic check-and-set).
+   *
+   * @returns the new version, or `undefined` when the item was moved by someone else.
+   */
+  moveItem(
+    itemId: string,
+    expected: string | null,
+    to: ItemPlacement,
+  ): Promise<string | undefined>;
+
+  /** A small value kept between runs (such as the world clock). */
+  getMeta<T>(name: string): Promise<T | undefined>;
+  /** Saves a small value. */
+  setMeta(name: string, value: unknown): Promise<void>;
+
+  /** Closes the store; later calls fail. */
+  close(): void;
+}

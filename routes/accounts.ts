@@ -1,0 +1,110 @@
+/**
+ * Accounts and sessions: register, log in, log out, who am I.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import { AccountError, type Accounts } from "../lib/accounts/accounts.ts";
+import type { LoginThrottle } from "../lib/accounts/throttle.ts";
+import type { Game } from "../lib/game/game.ts";
+import type { Presence } from "../lib/game/presence.ts";
+import { HttpError } from "../lib/http/errors.ts";
+import { clientAddress, readJsonObject } from "../lib/http/requests.ts";
+import {
+  clearSessionCookie,
+  currentAccount,
+  type SessionDeps,
+  sessionId,
+  setSessionCookie,
+} from "./session.ts";
+
+/** What the account routes need. */
+export interface AccountDeps extends SessionDeps {
+  /** Registration and login. */
+  accounts: Accounts;
+  /** Login throttling. */
+  throttle: LoginThrottle;
+  /** Takes a character out of the world at logout. */
+  presence: Presence;
+  /** The game, for `/api/me`. */
+  game: Game;
+}
+
+/** One message for every bad credential, so it tells an attacker nothing. */
+const BAD_LOGIN = "That name and password do not match an investigator";
+
+function throttled(waitMs: number): HttpError {
+  const seconds = String(Math.ceil(waitMs / 1000));
+  return new HttpError(429, "too_many_attempts", `Too many attempts; try again in ${seconds} s`, {
+    "retry-after": seconds,
+  });
+}
+
+/** Mounts `POST /api/accounts`, `POST /api/sessions`, `DELETE /api/sessions`, `GET /api/me`. */
+export function accountRoutes(deps: AccountDeps): Hono {
+  const app = new Hono();
+
+  app.post("/api/accounts", async (c) => {
+    const body = await readJsonObject(c);
+    const wait = deps.throttle.attempt(clientAddress(c), undefined);
+    if (wait > 0) throw throttled(wait);
+    let account;
+    try {
+      account = await deps.accounts.register(body.name, body.password);
+    } catch (error) {
+      if (error instanceof AccountError) {
+        throw new HttpError(error.code === "name_taken" ? 409 : 400, error.code, error.message);
+      }
+      throw error;
+    }
+    const session = await deps.sessions.create(account.id);
+    setSessionCookie(c, deps, session.id);
+    return c.json({ player: { name: account.name } }, 201);
+  });
+
+  app.post("/api/sessions", async (c) => {
+    const body = await readJsonObject(c);
+    const name = typeof body.name === "string" ? body.name.slice(0, 40) : undefined;
+    const wait = deps.throttle.attempt(clientAddress(c), name);
+    if (wait > 0) throw throttled(wait);
+    const account = await deps.accounts.login(body.name, body.password);
+    if (account === undefined) {
+      if (name !== undefined) deps.throttle.failed(name);
+      throw new HttpError(401, "bad_credentials", BAD_LOGIN);
+    }
+    deps.throttle.succeeded(account.name);
+    const session = await deps.sessions.create(account.id);
+    setSessionCookie(c, deps, session.id);
+    return c.json({ player: { name: account.name } });
+  });
+
+  app.delete("/api/sessions", async (c) => {
+    const account = await currentAccount(c, deps);
+    if (account !== undefined) await deps.presence.logout(account.id);
+    await deps.sessions.delete(sessionId(c));
+    clearSessionCookie(c, deps);
+    return c.body(null, 204);
+  });
+
+  app.get("/api/me", async (c) => {
+    const account = await currentAccount(c, deps);
+    if (account === undefined) throw new HttpError(401, "unauthorized", "Log in first");
+    c.header("cache-control", "no-store");
+    const live = deps.game.world.player(account.id);
+    const saved = live === undefined ? await deps.store.getPlayer(account.id) : undefined;
+    const roomId = live?.room ?? saved?.room ?? deps.game.world.data.start;
+    const room = deps.game.world.room(roomId);
+    return c.json({
+      name: account.name,
+      inWorld: live !== undefined,
+      linkdead: live?.linkdead ?? false,
+      admin: live?.admin ?? false,
+      room: { id: roomId, name: room?.name ?? roomId },
+      stats: { lucidity: live?.lucidity ?? saved?.stats.lucidity ?? 100 },
+      inventory: deps.game.world.itemsCarriedBy(account.id).map((item) => item.def.name),
+    });
+  });
+
+  return app;
+}

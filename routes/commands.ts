@@ -1,0 +1,57 @@
+/**
+ * `POST /api/commands`: one game command; the results arrive as events.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import { MAX_COMMAND_LENGTH, sanitizeInput } from "../lib/game/commands/parser.ts";
+import type { Game } from "../lib/game/game.ts";
+import { HttpError } from "../lib/http/errors.ts";
+import { readJsonObject } from "../lib/http/requests.ts";
+import { currentAccount, type SessionDeps } from "./session.ts";
+
+/** What the command route needs. */
+export interface CommandDeps extends SessionDeps {
+  /** Runs commands. */
+  game: Game;
+}
+
+/** Mounts `POST /api/commands`. */
+export function commandRoutes(deps: CommandDeps): Hono {
+  const app = new Hono();
+  app.post("/api/commands", async (c) => {
+    const account = await currentAccount(c, deps);
+    if (account === undefined) {
+      await c.req.raw.body?.cancel();
+      throw new HttpError(401, "unauthorized", "Log in first");
+    }
+    const body = await readJsonObject(c);
+    if (typeof body.command !== "string") {
+      throw new HttpError(400, "bad_command", 'Send { "command": "<text>" }');
+    }
+    if (body.command.length > MAX_COMMAND_LENGTH) {
+      throw new HttpError(
+        400,
+        "command_too_long",
+        `Commands are at most ${MAX_COMMAND_LENGTH} characters`,
+      );
+    }
+    const command = sanitizeInput(body.command);
+    if (command === "") throw new HttpError(400, "bad_command", "The command is empty");
+    const result = await deps.game.submit(account.id, command);
+    if (result.accepted) return c.json({ accepted: true }, 202);
+    if (result.reason === "rate_limited") {
+      const seconds = String(Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
+      throw new HttpError(429, "rate_limited", "Too many commands; slow down", {
+        "retry-after": seconds,
+      });
+    }
+    throw new HttpError(
+      409,
+      "not_in_world",
+      "Open the game (the event stream) before sending commands",
+    );
+  });
+  return app;
+}
