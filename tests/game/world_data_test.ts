@@ -1,0 +1,133 @@
+import { assert, assertEquals, assertGreaterOrEqual, assertRejects } from "@std/assert";
+import { join } from "@std/path/join";
+import { loadWorld, WorldError } from "../../lib/game/world_data.ts";
+import { realWorld } from "../support/game.ts";
+import { tempDir } from "../support/temp_dir.ts";
+
+Deno.test("the Arkham world has 40+ rooms in 4+ zones, 15+ items, and 6+ NPCs with behaviours", async () => {
+  const world = await realWorld();
+  assertGreaterOrEqual(world.rooms.size, 40);
+  assertGreaterOrEqual(new Set([...world.rooms.values()].map((room) => room.zone)).size, 4);
+  assertGreaterOrEqual(world.items.size, 15);
+  const items = [...world.items.values()];
+  assert(items.some((item) => item.portable) && items.some((item) => !item.portable));
+  const npcs = [...world.npcs.values()];
+  assertGreaterOrEqual(npcs.length, 6);
+  assert(npcs.some((npc) => npc.wander > 0), "a wanderer");
+  assert(npcs.some((npc) => npc.says.length > 0 && npc.chatter > 0), "a speaker");
+  assert(npcs.some((npc) => npc.nocturnal), "a night NPC");
+  const flags = new Set([...world.rooms.values()].flatMap((room) => [...room.flags]));
+  assertEquals([...flags].sort(), ["eldritch", "outdoors", "rest"]);
+  assertEquals(world.start, "arkham.station");
+  for (const room of world.rooms.values()) {
+    for (const [, to] of room.exits) {
+      assert(
+        [...(world.rooms.get(to)?.exits.values() ?? [])].includes(room.id),
+        `${room.id} ↔ ${to}`,
+      );
+    }
+  }
+});
+
+async function worldWith(zone: Record<string, unknown>, manifest: Record<string, unknown> = {}) {
+  const dir = await tempDir();
+  await Deno.writeTextFile(
+    join(dir.path, "world.json"),
+    JSON.stringify({ name: "Test", start: "t.a", zones: ["t.json"], ...manifest }),
+  );
+  await Deno.writeTextFile(
+    join(dir.path, "t.json"),
+    JSON.stringify({ zone: "t", name: "Test zone", ...zone }),
+  );
+  return dir;
+}
+
+const ROOMS = {
+  "t.a": { name: "A", description: "Room A.", exits: { north: "t.b" } },
+  "t.b": { name: "B", description: "Room B.", exits: { south: "t.a" } },
+};
+
+Deno.test("a bad world file stops loading with the file, the thing and the field named", async () => {
+  const cases: [Record<string, unknown>, Record<string, unknown>, string][] = [
+    [
+      { rooms: { ...ROOMS, "t.b": { ...ROOMS["t.b"], exits: { south: "t.nowhere" } } } },
+      {},
+      "t.json: room t.b: exits.south leads to unknown room t.nowhere",
+    ],
+    [
+      { rooms: { ...ROOMS, "t.b": { ...ROOMS["t.b"], exits: { sideways: "t.a" } } } },
+      {},
+      "t.json: room t.b: exits.sideways is not a direction",
+    ],
+    [
+      { rooms: { ...ROOMS, "t.b": { name: "B", exits: {} } } },
+      {},
+      "t.json: room t.b: description must be non-empty text",
+    ],
+    [
+      { rooms: { ...ROOMS, "t.b": { ...ROOMS["t.b"], flags: ["haunted"] } } },
+      {},
+      "t.json: room t.b: flags[0] must be one of outdoors, rest, eldritch",
+    ],
+    [
+      { rooms: { ...ROOMS, "t.b": { ...ROOMS["t.b"], colour: "red" } } },
+      {},
+      "t.json: room t.b: colour is not a known field",
+    ],
+    [
+      {
+        rooms: ROOMS,
+        items: {
+          lamp: { name: "a lamp", keywords: ["lamp"], description: "A lamp.", room: "t.c" },
+        },
+      },
+      {},
+      "t.json: item lamp: room t.c does not exist",
+    ],
+    [
+      {
+        rooms: ROOMS,
+        npcs: {
+          ghost: {
+            name: "a ghost",
+            keywords: ["ghost"],
+            description: "Boo.",
+            room: "t.a",
+            chatter: 0.5,
+          },
+        },
+      },
+      {},
+      "t.json: npc ghost: chatter needs at least one line",
+    ],
+    [
+      {
+        rooms: ROOMS,
+        npcs: {
+          ghost: {
+            name: "a ghost",
+            keywords: ["ghost"],
+            description: "Boo.",
+            room: "t.a",
+            wander: 2,
+          },
+        },
+      },
+      {},
+      "t.json: npc ghost: wander must be a number from 0 to 1",
+    ],
+    [{ rooms: ROOMS }, { start: "t.z" }, "world.json: world: start names unknown room t.z"],
+  ];
+  for (const [zone, manifest, message] of cases) {
+    await using dir = await worldWith(zone, manifest);
+    const error = await assertRejects(() => loadWorld(dir.path), WorldError);
+    assert(error.message.includes(message), `expected "${message}", got "${error.message}"`);
+  }
+});
+
+Deno.test("unreadable or malformed world files are named", async () => {
+  await using dir = await tempDir();
+  await assertRejects(() => loadWorld(dir.path), WorldError, "world.json: cannot be read");
+  await Deno.writeTextFile(join(dir.path, "world.json"), "{ nope");
+  await assertRejects(() => loadWorld(dir.path), WorldError, "world.json: is not valid JSON");
+});
