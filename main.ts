@@ -34,6 +34,7 @@ import { accountRoutes } from "./routes/accounts.ts";
 import { createApp } from "./routes/app.ts";
 import { commandRoutes } from "./routes/commands.ts";
 import { eventsRoutes } from "./routes/events.ts";
+import { staticRoutes } from "./routes/static.ts";
 import { currentAccount } from "./routes/session.ts";
 
 /** A running server. */
@@ -148,6 +149,7 @@ export async function startServer(
               throw error;
             }),
         }),
+        await staticRoutes(config.staticDir),
       ],
     });
     const server = served = await serve(supervisor, app.fetch, {

@@ -47,6 +47,8 @@ export interface Config {
   historyBytes: number;
   /** Directory holding `world.json` and the zone files. */
   worldDir: string;
+  /** Directory holding the browser client. */
+  staticDir: string;
   /** How long a character stays in the world after its last stream drops, in milliseconds. */
   linkdeadGraceMs: number;
   /** Streams (tabs) one player may hold at once. */
@@ -151,6 +153,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     meaning: "bytes kept per player for replay; also each stream's buffer bound",
   },
   { variable: "MYTHOS_WORLD_DIR", defaultText: "data/world", meaning: "the world files" },
+  { variable: "MYTHOS_STATIC_DIR", defaultText: "static", meaning: "the browser client" },
   {
     variable: "MYTHOS_LINKDEAD_GRACE_MS",
     defaultText: "60000",
@@ -329,6 +332,7 @@ export function loadConfig(env: EnvReader = (name) => Deno.env.get(name)): Confi
     historyFrames: integer(env, "MYTHOS_HISTORY_FRAMES", 1024, 16, 1_000_000),
     historyBytes: integer(env, "MYTHOS_HISTORY_BYTES", 1_048_576, 4096, 1_073_741_824),
     worldDir: env("MYTHOS_WORLD_DIR")?.trim() || "data/world",
+    staticDir: env("MYTHOS_STATIC_DIR")?.trim() || "static",
     linkdeadGraceMs: integer(env, "MYTHOS_LINKDEAD_GRACE_MS", 60_000, 10, 86_400_000),
     maxStreamsPerPlayer: integer(env, "MYTHOS_MAX_STREAMS", 4, 1, 64),
     autosaveMs: integer(env, "MYTHOS_AUTOSAVE_MS", 5000, 10, 3_600_000),

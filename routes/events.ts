@@ -31,8 +31,10 @@ export function eventsRoutes(deps: EventsDeps): Hono {
     if (viewer === undefined) {
       throw new HttpError(401, "unauthorized", "Log in to receive events");
     }
-    // Junk is the bus's to judge (it answers with stream.resync), so it is passed as received.
-    return await deps.openStream(viewer, c.req.header("last-event-id"));
+    // The browser sends Last-Event-ID itself when it reconnects; a page that opens a new
+    // EventSource passes it in the query instead. Junk is the bus's to judge (stream.resync).
+    const lastEventId = c.req.header("last-event-id") ?? c.req.query("lastEventId");
+    return await deps.openStream(viewer, lastEventId);
   });
   return app;
 }

@@ -128,7 +128,11 @@ export class SseHub {
     const hello = encodeFrame({
       retry: this.#helloRetryMs,
       event: "stream.hello",
-      data: JSON.stringify({ player: options.player, resumed: subscription.resumed }),
+      data: JSON.stringify({
+        player: options.player,
+        resumed: subscription.resumed,
+        heartbeatMs: this.#heartbeatMs,
+      }),
     });
     const stream = new EventStream(subscription, hello, this.#now(), this.#endHandler);
     if (options.onEnd !== undefined) this.#onEnd.set(stream, options.onEnd);

@@ -26,7 +26,11 @@ Deno.test("a stream starts with stream.hello and a retry hint, then carries publ
   assertEquals(hello?.event, "stream.hello");
   assertEquals(hello?.retry, 2000);
   assertEquals(hello?.id, undefined);
-  assertEquals(JSON.parse(hello?.data ?? ""), { player: "ann", resumed: false });
+  assertEquals(JSON.parse(hello?.data ?? ""), {
+    player: "ann",
+    resumed: false,
+    heartbeatMs: 15_000,
+  });
   const id = server.bus.publish(say("Welcome to Arkham"), { to: "player", key: "ann" });
   const frame = await client.next();
   assertEquals(frame?.event, "room.say");

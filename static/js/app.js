@@ -1,0 +1,181 @@
+// The page: log in or register, then play. All text is inserted as text, never as HTML.
+
+import * as api from "./api.js";
+import { Connection } from "./connection.js";
+import { describeTime, linesFor } from "./render.js";
+
+const MAX_LINES = 1000;
+const HISTORY = 50;
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  loginView: $("login-view"),
+  loginForm: $("login-form"),
+  loginName: $("login-name"),
+  loginPassword: $("login-password"),
+  loginError: $("login-error"),
+  gameView: $("game-view"),
+  output: $("output"),
+  commandForm: $("command-form"),
+  commandInput: $("command-input"),
+  roomName: $("room-name"),
+  exits: $("exits"),
+  present: $("present"),
+  lucidity: $("lucidity"),
+  lucidityValue: $("lucidity-value"),
+  time: $("game-time"),
+  connection: $("connection"),
+  connectionText: $("connection-text"),
+  logout: $("logout-button"),
+};
+
+let me = "";
+let connection;
+const history = [];
+let historyIndex = 0;
+
+function print(text, kind) {
+  const atBottom = ui.output.scrollHeight - ui.output.scrollTop - ui.output.clientHeight < 40;
+  const p = document.createElement("p");
+  p.className = kind;
+  p.textContent = text;
+  ui.output.append(p);
+  while (ui.output.childElementCount > MAX_LINES) ui.output.firstElementChild.remove();
+  if (atBottom) ui.output.scrollTop = ui.output.scrollHeight;
+}
+
+function setStatus(state, detail) {
+  const labels = {
+    connected: "connected",
+    reconnecting: "reconnecting…",
+    offline: "offline",
+    superseded: "disconnected",
+  };
+  ui.connection.dataset.state = state === "superseded" ? "offline" : state;
+  ui.connectionText.textContent = labels[state] ?? state;
+  ui.connection.title = detail ?? "";
+}
+
+function showRoom(room) {
+  ui.roomName.textContent = room.name;
+  ui.exits.replaceChildren(...room.exits.map((exit) => {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = exit.direction;
+    button.addEventListener("click", () => send(`go ${exit.direction}`));
+    item.append(button);
+    return item;
+  }));
+  const entries = [
+    ...room.players.map((p) => ({
+      text: p.linkdead ? `${p.name} (lost in thought)` : p.name,
+      linkdead: p.linkdead,
+    })),
+    ...room.npcs.map((name) => ({ text: name, linkdead: false })),
+    ...room.items.map((name) => ({ text: name, linkdead: false })),
+  ];
+  ui.present.replaceChildren(...entries.map((entry) => {
+    const item = document.createElement("li");
+    item.textContent = entry.text;
+    if (entry.linkdead) item.className = "linkdead";
+    return item;
+  }));
+}
+
+function onEvent(type, data) {
+  for (const { text, kind } of linesFor(type, data, me)) print(text, kind);
+  if (type === "room.look") showRoom(data.room);
+  else if (type === "player.stats") {
+    ui.lucidity.value = data.lucidity;
+    ui.lucidityValue.textContent = String(data.lucidity);
+  } else if (type === "world.time") ui.time.textContent = describeTime(data);
+  else if (type === "stream.resync") send("look", { echo: false });
+  else if (type === "stream.superseded") setStatus("superseded", data.reason);
+}
+
+async function send(command, options = { echo: true }) {
+  if (options.echo) print(`> ${command}`, "echo");
+  try {
+    await api.sendCommand(command);
+  } catch (error) {
+    // A refused command is said plainly (rate limits also arrive as a system.error event).
+    if (error.status !== 429) print(error.message, "error");
+  }
+}
+
+function startGame(name) {
+  me = name;
+  ui.loginView.hidden = true;
+  ui.gameView.hidden = false;
+  ui.output.replaceChildren();
+  connection?.close();
+  connection = new Connection("/api/events", onEvent, setStatus);
+  setStatus("reconnecting", "Connecting");
+  connection.open();
+  ui.commandInput.focus();
+}
+
+function showLogin(message = "") {
+  connection?.close();
+  connection = undefined;
+  setStatus("offline");
+  ui.gameView.hidden = true;
+  ui.loginView.hidden = false;
+  ui.loginError.textContent = message;
+  ui.loginName.focus();
+}
+
+ui.loginForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const action = event.submitter?.value === "register" ? "register" : "login";
+  const name = ui.loginName.value.trim();
+  const password = ui.loginPassword.value;
+  ui.loginError.textContent = "";
+  try {
+    const result = action === "register"
+      ? await api.register(name, password)
+      : await api.login(name, password);
+    ui.loginPassword.value = "";
+    startGame(result.player.name);
+  } catch (error) {
+    ui.loginError.textContent = error.message;
+  }
+});
+
+ui.commandForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const command = ui.commandInput.value.trim();
+  if (command === "") return;
+  if (history.at(-1) !== command) history.push(command);
+  if (history.length > HISTORY) history.shift();
+  historyIndex = history.length;
+  ui.commandInput.value = "";
+  send(command);
+});
+
+ui.commandInput.addEventListener("keydown", (event) => {
+  if (event.key === "ArrowUp" && historyIndex > 0) {
+    historyIndex--;
+    ui.commandInput.value = history[historyIndex];
+    event.preventDefault();
+  } else if (event.key === "ArrowDown") {
+    historyIndex = Math.min(history.length, historyIndex + 1);
+    ui.commandInput.value = history[historyIndex] ?? "";
+    event.preventDefault();
+  } else if (event.key === "Escape") {
+    ui.commandInput.value = "";
+  }
+});
+
+ui.logout.addEventListener("click", async () => {
+  connection?.close();
+  await api.logout().catch(() => {});
+  showLogin("You have logged out. Until next time.");
+});
+
+addEventListener("offline", () => setStatus("offline", "The browser is offline"));
+
+const current = await api.me().catch(() => undefined);
+if (current) startGame(current.name);
+else showLogin();

@@ -1,0 +1,87 @@
+// Turning events into lines of text. Everything becomes text nodes: nothing a player types is
+// ever read as HTML.
+
+/** A line for the output: its text and a style class. */
+function line(text, kind) {
+  return { text, kind };
+}
+
+function list(words) {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+const GOES = { up: "goes up", down: "goes down" };
+
+/** The lines an event adds to the output (none for events that only update the panel). */
+export function linesFor(type, data, me) {
+  switch (type) {
+    case "room.look": {
+      const room = data.room;
+      const lines = [line(room.name, "room-title"), line(room.description, "room-description")];
+      const exits = room.exits.map((exit) => exit.direction);
+      lines.push(
+        line(
+          exits.length ? `Exits: ${list(exits)}.` : "There is no obvious way out.",
+          "room-detail",
+        ),
+      );
+      if (room.items.length) lines.push(line(`You see ${list(room.items)}.`, "room-detail"));
+      const beings = [
+        ...room.npcs,
+        ...room.players.map((p) => (p.linkdead ? `${p.name} (lost in thought)` : p.name)),
+      ];
+      if (beings.length) lines.push(line(`Also here: ${list(beings)}.`, "room-detail"));
+      return lines;
+    }
+    case "room.say":
+      return [
+        line(
+          data.from === me ? `You say, "${data.text}"` : `${data.from} says, "${data.text}"`,
+          "say",
+        ),
+      ];
+    case "room.emote":
+      return [line(`${data.from === me ? me : data.from} ${data.text}`, "emote")];
+    case "room.enter":
+      return [
+        line(
+          data.from ? `${data.who} arrives from the ${data.from}.` : `${data.who} arrives.`,
+          "movement",
+        ),
+      ];
+    case "room.leave":
+      return [line(
+        data.to ? `${data.who} ${GOES[data.to] ?? `leaves ${data.to}`}.` : `${data.who} leaves.`,
+        "movement",
+      )];
+    case "chat.ooc":
+      return [line(`[OOC] ${data.from}: ${data.text}`, "ooc")];
+    case "tell.received":
+      return [line(`${data.from} whispers to you, "${data.text}"`, "tell")];
+    case "tell.sent":
+      return [line(`You whisper to ${data.to}, "${data.text}"`, "tell")];
+    case "system.notice":
+      return [line(data.text, "notice")];
+    case "system.error":
+      return [line(data.text, "error")];
+    case "stream.shutdown":
+      return [
+        line(`${data.reason ?? "The server is restarting"}. Reconnecting by itself...`, "system"),
+      ];
+    case "stream.resync":
+      return [line("Some events were missed while you were away; looking around again.", "system")];
+    case "stream.superseded":
+      return [line(`${data.reason}. This window is no longer connected.`, "system")];
+    default:
+      return [];
+  }
+}
+
+/** "3 o'clock in the morning — the witching hour". */
+export function describeTime(data) {
+  const hour = data.hour;
+  const twelve = hour % 12 === 0 ? 12 : hour % 12;
+  const half = hour < 12 ? "a.m." : "p.m.";
+  return `${twelve} ${half} — ${data.daypart}`;
+}

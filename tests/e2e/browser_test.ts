@@ -1,0 +1,132 @@
+/**
+ * The browser client in real headless Chromium against the real server process, including a
+ * server restart in the middle of a session.
+ */
+
+import { assert, assertEquals } from "@std/assert";
+import { join } from "@std/path/join";
+import type { Page } from "playwright-core";
+import { freePort, launchBrowser } from "../support/browser.ts";
+import { type ServerProcess, spawnServer } from "../support/process.ts";
+import { tempDir } from "../support/temp_dir.ts";
+
+const WAIT = { timeout: 15_000 };
+
+async function register(page: Page, url: string, name: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel("Investigator's name").fill(name);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Register a new investigator" }).click();
+  await page.locator("#output .room-title", { hasText: "Boston & Maine Depot" }).waitFor(WAIT);
+  await page.locator("#connection[data-state=connected]").waitFor(WAIT);
+}
+
+async function command(page: Page, text: string): Promise<void> {
+  const input = page.getByLabel("Command");
+  await input.fill(text);
+  await input.press("Enter");
+}
+
+function line(page: Page, text: string) {
+  return page.locator("#output p", { hasText: text });
+}
+
+async function startServer(port: number, dataDir: string): Promise<ServerProcess> {
+  const server = spawnServer({
+    env: {
+      MYTHOS_PORT: String(port),
+      MYTHOS_DATA_DIR: dataDir,
+      MYTHOS_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      MYTHOS_NPC_TICK_MS: "3600000",
+      MYTHOS_CLOCK_MS_PER_HOUR: "3600000",
+    },
+  });
+  await server.waitForLog((entry) => entry.msg === "listening");
+  return server;
+}
+
+Deno.test("two players play in Chromium, survive a server restart without reloading, and see no line twice", async () => {
+  await using data = await tempDir();
+  await using shots = await tempDir();
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  let server = await startServer(port, data.path);
+  try {
+    await using browser = await launchBrowser();
+    const ann = await (await browser.newContext()).newPage();
+    const bob = await (await browser.newContext()).newPage();
+    const problems: string[] = [];
+    for (const page of [ann, bob]) {
+      page.on("pageerror", (error) => problems.push(error.message));
+      page.on("console", (message) => {
+        // Expected: 401 from /api/me before logging in, refused connections while restarting.
+        const expected = /status of 401|ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE/.test(
+          message.text(),
+        );
+        if (message.type() === "error" && !expected) {
+          problems.push(message.text());
+        }
+      });
+    }
+    await register(ann, url, "Ann");
+    await register(bob, url, "Bob");
+    await line(ann, "Bob arrives.").waitFor(WAIT);
+
+    await command(ann, "say hello");
+    await line(bob, 'Ann says, "hello"').waitFor(WAIT);
+    await line(ann, 'You say, "hello"').waitFor(WAIT);
+
+    await command(ann, "north");
+    await line(bob, "Ann leaves north.").waitFor(WAIT);
+    await ann.locator("#room-name", { hasText: "Garrison Street" }).waitFor(WAIT);
+    await bob.getByRole("button", { name: "north" }).click();
+    await line(ann, "Bob arrives from the south.").waitFor(WAIT);
+
+    // Restart the server under the pages.
+    server.child.kill("SIGTERM");
+    for (const page of [ann, bob]) {
+      await line(page, "Reconnecting by itself").waitFor(WAIT);
+    }
+    assertEquals((await server.exited()).code, 0);
+    await server[Symbol.asyncDispose]();
+    server = await startServer(port, data.path);
+    for (const page of [ann, bob]) {
+      await page.locator("#connection[data-state=connected]").waitFor(WAIT);
+    }
+
+    await command(ann, "say still here");
+    await line(bob, 'Ann says, "still here"').waitFor(WAIT);
+    await command(bob, "say welcome back");
+    await line(ann, 'Bob says, "welcome back"').waitFor(WAIT);
+
+    assertEquals(await line(bob, 'Ann says, "still here"').count(), 1, "no duplicated line");
+    assertEquals(await line(bob, 'Ann says, "hello"').count(), 1, "nothing replayed twice");
+    assertEquals(await line(ann, "Bob arrives from the south.").count(), 1);
+    assertEquals(
+      await ann.locator("#output .room-title", { hasText: "Garrison Street" }).count(),
+      1,
+    );
+
+    const shot = join(shots.path, "game-view.png");
+    await ann.screenshot({ path: shot, fullPage: true });
+    assert((await Deno.stat(shot)).size > 10_000, "a screenshot of the game view was written");
+    assertEquals(problems, []);
+  } finally {
+    await server[Symbol.asyncDispose]();
+  }
+});
+
+Deno.test("player text is shown as text, never as HTML", async () => {
+  await using data = await tempDir();
+  const port = freePort();
+  await using server = await startServer(port, data.path);
+  await using browser = await launchBrowser();
+  const page = await (await browser.newContext()).newPage();
+  await register(page, `http://127.0.0.1:${port}/`, "Eve");
+  await command(page, 'say <img src=x onerror="document.title=1"><b>bold</b>');
+  await line(page, 'You say, "<img src=x onerror="document.title=1"><b>bold</b>"').waitFor(WAIT);
+  assertEquals(await page.locator("#output img, #output b").count(), 0);
+  assert((await page.title()).startsWith("MythosMUD"));
+  server.child.kill("SIGTERM");
+  await server.exited();
+});
