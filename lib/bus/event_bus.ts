@@ -162,7 +162,7 @@ export class EventBus {
   }
 
   /** Adds `key` to `topic` (a room); events to the topic reach it from now on. */
-  join(key: string, topic: string): void {
+  joinTopic(key: string, topic: string): void {
     const mailbox = this.#require(key);
     mailbox.addTopic(topic);
     const members = this.#topics.get(topic) ?? new Set();
@@ -171,7 +171,7 @@ export class EventBus {
   }
 
   /** Removes `key` from `topic`. */
-  leave(key: string, topic: string): void {
+  leaveTopic(key: string, topic: string): void {
     const mailbox = this.#mailboxes.get(key);
     if (mailbox !== undefined) this.#leave(mailbox, topic);
   }

@@ -171,7 +171,7 @@ export class Game {
     if (existing !== undefined) return existing;
     this.bus.open(record.id, { floorId: record.lastEventId });
     const player = this.world.addPlayer(record, this.#admins.has(record.name.toLowerCase()));
-    this.bus.join(player.id, roomTopic(player.room));
+    this.bus.joinTopic(player.id, roomTopic(player.room));
     this.toRoom(player.room, { type: "room.enter", data: { who: player.name } }, player);
     this.logger.info("player entered", { player: player.name, room: player.room });
     return player;
@@ -212,7 +212,7 @@ export class Game {
     if (player === undefined) return;
     const lastEventId = this.bus.lastIdOf(player.id);
     this.world.removePlayer(player.id);
-    this.bus.leave(player.id, roomTopic(player.room));
+    this.bus.leaveTopic(player.id, roomTopic(player.room));
     this.toRoom(player.room, { type: "room.leave", data: { who: player.name } });
     this.bus.release(player.id, finalFrame);
     this.#buckets.delete(player.id);
@@ -294,7 +294,7 @@ export class Game {
     if (from === to) return;
     const leftBy = this.world.directionBetween(from, to);
     const cameFrom = this.world.directionBetween(to, from);
-    this.bus.leave(player.id, roomTopic(from));
+    this.bus.leaveTopic(player.id, roomTopic(from));
     if (!how.quietly) {
       this.toRoom(from, {
         type: "room.leave",
@@ -302,7 +302,7 @@ export class Game {
       });
     }
     this.world.movePlayer(player, to);
-    this.bus.join(player.id, roomTopic(to));
+    this.bus.joinTopic(player.id, roomTopic(to));
     if (!how.quietly) {
       this.toRoom(to, {
         type: "room.enter",

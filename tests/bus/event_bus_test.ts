@@ -28,8 +28,8 @@ function textOf(frame: Frame): string {
 Deno.test("publish() reaches one player, a topic (minus except) or everyone", async () => {
   const bus = new EventBus({ firstId: 1 });
   for (const key of ["ann", "bob", "cat"]) bus.open(key);
-  bus.join("ann", "room:library");
-  bus.join("bob", "room:library");
+  bus.joinTopic("ann", "room:library");
+  bus.joinTopic("bob", "room:library");
   using ann = bus.subscribe("ann");
   using bob = bus.subscribe("bob");
   using cat = bus.subscribe("cat");
@@ -257,7 +257,7 @@ Deno.test("a mailbox opened with a floor resumes a client that saw exactly up to
 Deno.test("release() ends the subscriptions with a final frame and leaves every topic", async () => {
   const bus = new EventBus();
   bus.open("ann");
-  bus.join("ann", "room:1");
+  bus.joinTopic("ann", "room:1");
   const subscription = bus.subscribe("ann");
   const parked = subscription.next();
   const final = { id: undefined, type: "stream.superseded" as const, bytes: new Uint8Array(1) };
@@ -321,7 +321,7 @@ Deno.test("broadcasts and addressed frames reach a player merged in id order, re
   const bus = new EventBus({ firstId: 1 });
   bus.open("ann");
   bus.open("bob");
-  bus.join("ann", "room:1");
+  bus.joinTopic("ann", "room:1");
   const sequence = [
     bus.publish(say("all 1"), { to: "all" }),
     bus.publish(say("room"), { to: "topic", topic: "room:1" }),

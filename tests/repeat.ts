@@ -1,0 +1,66 @@
+/**
+ * The flake check: runs the whole suite N times (default 10) and reports every test that failed
+ * even once, with how often. Exits 1 if any did.
+ *
+ * Usage: deno task test:repeat [N]
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-console
+
+const runs = Number(Deno.args[0] ?? 10);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error("usage: deno task test:repeat [runs, a whole number from 1]");
+  Deno.exit(2);
+}
+
+const dir = await Deno.makeTempDir({ prefix: "mythos-repeat-" });
+const failures = new Map<string, number>();
+const durations: number[] = [];
+let failedRuns = 0;
+try {
+  for (let run = 1; run <= runs; run++) {
+    const report = `${dir}/run-${run}.xml`;
+    const started = performance.now();
+    const result = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "test",
+        "--allow-all",
+        "--sanitize-ops",
+        "--sanitize-resources",
+        "--trace-leaks",
+        "--reporter=dot",
+        `--junit-path=${report}`,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    durations.push(Math.round(performance.now() - started));
+    const xml = await Deno.readTextFile(report).catch(() => "");
+    // Each failing test case is a <testcase ...> element with a <failure> inside.
+    for (
+      const match of xml.matchAll(/<testcase name="([^"]*)" classname="([^"]*)"[^>]*>\s*<failure/g)
+    ) {
+      const name = `${match[2]} > ${match[1]}`.replaceAll("&quot;", '"').replaceAll("&apos;", "'")
+        .replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+      failures.set(name, (failures.get(name) ?? 0) + 1);
+    }
+    if (!result.success) failedRuns++;
+    console.error(
+      `run ${run}/${runs}: ${result.success ? "passed" : "FAILED"} in ${durations.at(-1)} ms`,
+    );
+  }
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
+
+for (const [name, count] of [...failures].sort((a, b) => b[1] - a[1])) {
+  console.error(`  failed ${count}/${runs}: ${name}`);
+}
+console.log(JSON.stringify({
+  runs,
+  failedRuns,
+  flaky: Object.fromEntries(failures),
+  msPerRun: Math.round(durations.reduce((a, b) => a + b, 0) / durations.length),
+}));
+Deno.exit(failedRuns === 0 && failures.size === 0 ? 0 : 1);
