@@ -22,12 +22,12 @@ Deno.test("the client is served with its content types, revalidation and securit
     "no inline script or handlers in the page",
   );
 
-  for (
-    const [path, type] of [["/js/app.js", "text/javascript"], ["/css/style.css", "text/css"], [
-      "/favicon.svg",
-      "image/svg+xml",
-    ]]
-  ) {
+  const assets: [string, string][] = [
+    ["/js/app.js", "text/javascript"],
+    ["/css/style.css", "text/css"],
+    ["/favicon.svg", "image/svg+xml"],
+  ];
+  for (const [path, type] of assets) {
     const response = await test.fetch(path);
     assertEquals(response.status, 200, path);
     assertStringIncludes(response.headers.get("content-type") ?? "", type);
