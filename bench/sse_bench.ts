@@ -20,8 +20,8 @@
 // deno-lint-ignore-file no-console
 
 import { delay } from "@std/async/delay";
-import { JsonLines } from "./lines.ts";
-import { cpuMs, rssBytes } from "./proc.ts";
+import { JsonLines } from "./lib/lines.ts";
+import { cpuMs, rssBytes } from "./lib/proc.ts";
 
 function flag(name: string, fallback: number): number {
   const index = Deno.args.indexOf(`--${name}`);

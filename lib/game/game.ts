@@ -53,7 +53,8 @@ export interface GameOptions {
 export type Submission =
   | { accepted: true }
   | { accepted: false; reason: "rate_limited"; retryAfterMs: number }
-  | { accepted: false; reason: "not_in_world" };
+  | { accepted: false; reason: "not_in_world" }
+  | { accepted: false; reason: "closing" };
 
 /** The running game. */
 export class Game {
@@ -79,6 +80,7 @@ export class Game {
   readonly #scheduleShutdown: GameOptions["scheduleShutdown"];
   #commandsRun = 0;
   #savedHour: number | undefined;
+  #accepting = true;
 
   /** Creates the game over a loaded world. */
   constructor(options: GameOptions) {
@@ -98,6 +100,19 @@ export class Game {
   /** Commands run since start. */
   get commandsRun(): number {
     return this.#commandsRun;
+  }
+
+  /** Whether the game still takes commands and lets time pass (false once shutdown begins). */
+  get accepting(): boolean {
+    return this.#accepting;
+  }
+
+  /**
+   * Stops the world for shutdown: no command runs and no tick changes anything from now on, so
+   * what players were last shown is what gets saved.
+   */
+  stopAccepting(): void {
+    this.#accepting = false;
   }
 
   // --- What players see -------------------------------------------------------------------
@@ -227,6 +242,7 @@ export class Game {
    * (including any write it makes), so the caller can answer the request after it.
    */
   async submit(playerId: string, input: string): Promise<Submission> {
+    if (!this.#accepting) return { accepted: false, reason: "closing" };
     const player = this.world.player(playerId);
     if (player === undefined) return { accepted: false, reason: "not_in_world" };
     let bucket = this.#buckets.get(playerId);
@@ -267,7 +283,8 @@ export class Game {
 
   async #run(playerId: string, input: string): Promise<void> {
     const player = this.world.player(playerId);
-    if (player === undefined) return;
+    // A command queued behind another can reach here after shutdown began: it does not run.
+    if (player === undefined || !this.#accepting) return;
     const parsed: ParsedCommand = parseCommand(input);
     this.#commandsRun++;
     try {

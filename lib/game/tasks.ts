@@ -37,7 +37,8 @@ export const GAME_TASKS = {
 
 /**
  * Spawns the clock, NPC, lucidity, autosave, linkdead-reaper and throttle-sweep tasks, and
- * registers the `persist` phase: every player in the world is saved at shutdown.
+ * registers the game's shutdown work: it stops taking commands in the `accept` phase, and every
+ * player in the world is saved in the `persist` phase.
  */
 export function startGameTasks(
   supervisor: Supervisor,
@@ -66,6 +67,7 @@ export function startGameTasks(
     GAME_TASKS.throttleSweep,
     (signal) => every(60_000, () => throttle.sweep(), { signal }),
   );
+  supervisor.onShutdown("accept", "game", () => game.stopAccepting());
   supervisor.onShutdown("persist", "players", async () => ({
     playersSaved: await game.saveAll(),
   }));

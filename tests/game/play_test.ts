@@ -250,3 +250,22 @@ Deno.test("commands before the stream is open get 409", async () => {
   const response = await ann.send("look");
   assertEquals([response.status, (await response.json()).error.code], [409, "not_in_world"]);
 });
+
+Deno.test("once shutdown begins no command runs, even one already past the gate", async () => {
+  const test = await startTestServer({ env: QUIET_WORLD });
+  try {
+    await using ann = await TestPlayer.register(test.url, "Ann");
+    await ann.connect();
+    await ann.expect("room.look");
+    const shutdown = test.server.shutdown("test");
+    const late = await ann.send("north").catch(() => undefined);
+    if (late !== undefined) {
+      assertEquals(late.status, 503);
+      await late.body?.cancel();
+    }
+    await ann.stream.rest();
+    await shutdown;
+  } finally {
+    await test[Symbol.asyncDispose]();
+  }
+});

@@ -1,0 +1,335 @@
+/**
+ * A crowd of bots playing the real game: residents spread over every room who talk, and walkers
+ * who wander. Every say and whisper carries a unique token, so each expected delivery is checked
+ * exactly: who got it, how fast, and whether anyone got it twice.
+ *
+ * @module
+ */
+
+import { loadWorld, type WorldData } from "../../lib/game/world_data.ts";
+import { Bot, type BotEvent, eachLimited } from "./bot.ts";
+
+const PASSWORD = "benchmark password";
+const TOKEN = /tok:(\d+)/;
+
+/** A command whose results are awaited. */
+interface Expectation {
+  kind: "say" | "whisper";
+  sender: Bot;
+  sentAt: number;
+  expected: Set<Bot>;
+  received: Map<Bot, number>;
+  otherSeen: boolean;
+}
+
+/** How a crowd is laid out. */
+export interface CrowdOptions {
+  /** The share of bots that stay in one room and talk; default 0.75. */
+  residentShare?: number;
+  /** A room where the first `crowdedCount` residents live. */
+  crowdedRoom?: string;
+  /** How many residents live in the crowded room. */
+  crowdedCount?: number;
+}
+
+/** What a stretch of traffic measured. */
+export interface TrafficReport {
+  /** Commands sent. */
+  commands: number;
+  /** Commands per second actually sent. */
+  commandsPerSecond: number;
+  /** POST sent → the sender's resulting event, in ms. */
+  senderLatencies: number[];
+  /** POST sent → the first other player in the room (or the whisper's target) has it, in ms. */
+  otherLatencies: number[];
+  /** Commands answered with anything but 202, or not answered. */
+  errors: number;
+  /** Expected deliveries that never came. */
+  lost: number;
+  /** Deliveries that came more than once. */
+  duplicated: number;
+}
+
+function letters(n: number): string {
+  let text = "";
+  do {
+    text = String.fromCharCode(97 + (n % 26)) + text;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return text.padStart(3, "a");
+}
+
+/** Bots in the world, their roles, and the ledger of what they should receive. */
+export class Crowd {
+  /** Every bot. */
+  readonly bots: Bot[];
+  /** Bots that stay in one room and talk. */
+  readonly residents: Bot[];
+  /** Bots that wander. */
+  readonly walkers: Bot[];
+  readonly #world: WorldData;
+  readonly #homes = new Map<Bot, string>();
+  readonly #roomResidents = new Map<string, Bot[]>();
+  readonly #ledger = new Map<number, Expectation>();
+  readonly #looks = new Map<Bot, number[]>();
+  readonly #busy = new Set<Bot>();
+  readonly #quiet = new Set<Bot>();
+  readonly #reserved = new Set<Bot>();
+  #nextToken = 1;
+  #report: TrafficReport = Crowd.#empty();
+
+  private constructor(base: URL, world: WorldData, count: number, options: CrowdOptions) {
+    this.#world = world;
+    this.bots = Array.from({ length: count }, (_, i) => new Bot(base, `Bot${letters(i)}`));
+    const residentCount = Math.round(count * (options.residentShare ?? 0.75));
+    this.residents = this.bots.slice(0, residentCount);
+    this.walkers = this.bots.slice(residentCount);
+    const rooms = [...world.rooms.keys()];
+    const crowded = options.crowdedRoom;
+    const crowdedCount = crowded === undefined ? 0 : options.crowdedCount ?? 0;
+    this.residents.forEach((bot, i) => {
+      const room = i < crowdedCount ? crowded as string : rooms[i % rooms.length] as string;
+      this.#homes.set(bot, room);
+      const list = this.#roomResidents.get(room) ?? [];
+      list.push(bot);
+      this.#roomResidents.set(room, list);
+    });
+    for (const bot of this.bots) bot.onEvent = (b, event) => this.#receive(b, event);
+  }
+
+  /** A crowd of `count` bots for the server at `base`. */
+  static async create(base: URL, count: number, options: CrowdOptions = {}): Promise<Crowd> {
+    const world = await loadWorld(new URL("../../data/world", import.meta.url).pathname);
+    return new Crowd(base, world, count, options);
+  }
+
+  /** The residents living in `room`. */
+  residentsOf(room: string): Bot[] {
+    return [...(this.#roomResidents.get(room) ?? [])];
+  }
+
+  /**
+   * Has `bots` (kept out of the measured traffic) say long lines at `rate` per second in total
+   * until the returned function is called; resolves with the count of refused commands.
+   */
+  flood(bots: Bot[], rate: number, length = 450): () => Promise<number> {
+    for (const bot of bots) this.#reserved.add(bot);
+    let running = true;
+    let refused = 0;
+    const text = `say ${"The stars are right and the sea is rising. ".repeat(20).slice(0, length)}`;
+    const loop = (async () => {
+      const started = performance.now();
+      for (let i = 0; running; i++) {
+        const wait = started + (i * 1000) / rate - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const bot = bots[i % bots.length] as Bot;
+        bot.command(text).then(({ status }) => {
+          if (status !== 202) refused++;
+        });
+      }
+    })();
+    return async () => {
+      running = false;
+      await loop;
+      for (const bot of bots) this.#reserved.delete(bot);
+      return refused;
+    };
+  }
+
+  static #empty(): TrafficReport {
+    return {
+      commands: 0,
+      commandsPerSecond: 0,
+      senderLatencies: [],
+      otherLatencies: [],
+      errors: 0,
+      lost: 0,
+      duplicated: 0,
+    };
+  }
+
+  /** Registers every bot, opens its stream, and walks residents to their rooms. */
+  async setUp(concurrency = 64): Promise<void> {
+    await eachLimited(this.bots, concurrency, (bot) => bot.authenticate(PASSWORD));
+    await eachLimited(this.bots, concurrency, (bot) => bot.connect());
+    await eachLimited(this.residents, concurrency, async (bot) => {
+      for (
+        const direction of this.#path(bot.room ?? this.#world.start, this.#homes.get(bot) ?? "")
+      ) {
+        const { status } = await bot.command(`go ${direction}`);
+        if (status !== 202) throw new Error(`${bot.name} could not walk ${direction}: ${status}`);
+      }
+    });
+  }
+
+  /** Sets the bots that neither send nor are counted on to receive (slow readers, say). */
+  quiet(bots: Iterable<Bot>): void {
+    this.#quiet.clear();
+    for (const bot of bots) this.#quiet.add(bot);
+  }
+
+  /** Sends `rate` commands per second for `seconds`, then waits `settleMs` for late events. */
+  async traffic(rate: number, seconds: number, settleMs = 2000): Promise<TrafficReport> {
+    this.#report = Crowd.#empty();
+    this.#ledger.clear();
+    this.#looks.clear();
+    const interval = 1000 / rate;
+    const started = performance.now();
+    const total = Math.round(rate * seconds);
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const wait = started + i * interval - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const sent = this.#one();
+      if (sent !== undefined) inFlight.push(sent);
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    await Promise.all(inFlight);
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    const report = this.#report;
+    report.commandsPerSecond = Math.round(report.commands / elapsed);
+    for (const expectation of this.#ledger.values()) {
+      for (const bot of expectation.expected) {
+        if (!this.#quiet.has(bot) && !expectation.received.has(bot)) report.lost++;
+      }
+      for (const count of expectation.received.values()) report.duplicated += count - 1;
+    }
+    for (const [bot, pending] of this.#looks) {
+      if (!this.#quiet.has(bot)) report.lost += pending.length;
+    }
+    return report;
+  }
+
+  #pick(list: Bot[]): Bot | undefined {
+    for (let tries = 0; tries < 20; tries++) {
+      const bot = list[Math.floor(Math.random() * list.length)];
+      if (
+        bot !== undefined && !this.#busy.has(bot) && !this.#quiet.has(bot) &&
+        !this.#reserved.has(bot) && bot.ended === undefined
+      ) {
+        return bot;
+      }
+    }
+    return undefined;
+  }
+
+  #one(): Promise<void> | undefined {
+    const roll = Math.random();
+    if (roll < 0.4) return this.#say();
+    if (roll < 0.6) return this.#whisper();
+    if (roll < 0.8) return this.#look(this.#pick(this.bots));
+    return this.#move();
+  }
+
+  #say(): Promise<void> | undefined {
+    const sender = this.#pick(this.residents);
+    if (sender === undefined) return undefined;
+    const token = this.#nextToken++;
+    const room = this.#homes.get(sender) ?? "";
+    const expected = new Set(
+      (this.#roomResidents.get(room) ?? []).filter((bot) => !this.#quiet.has(bot)),
+    );
+    return this.#send(sender, `say tok:${token}`, () =>
+      this.#ledger.set(token, {
+        kind: "say",
+        sender,
+        sentAt: performance.now(),
+        expected,
+        received: new Map(),
+        otherSeen: false,
+      }));
+  }
+
+  #whisper(): Promise<void> | undefined {
+    const sender = this.#pick(this.residents);
+    const target = this.#pick(this.residents);
+    if (sender === undefined || target === undefined || sender === target) return undefined;
+    const token = this.#nextToken++;
+    return this.#send(sender, `whisper ${target.name} tok:${token}`, () =>
+      this.#ledger.set(token, {
+        kind: "whisper",
+        sender,
+        sentAt: performance.now(),
+        expected: new Set([sender, target]),
+        received: new Map(),
+        otherSeen: false,
+      }));
+  }
+
+  #look(bot: Bot | undefined): Promise<void> | undefined {
+    if (bot === undefined) return undefined;
+    return this.#send(bot, "look", () => this.#expectLook(bot));
+  }
+
+  #move(): Promise<void> | undefined {
+    const bot = this.#pick(this.walkers);
+    if (bot === undefined) return undefined;
+    const exits = [...(this.#world.rooms.get(bot.room ?? "")?.exits.keys() ?? [])];
+    const direction = exits[Math.floor(Math.random() * exits.length)];
+    if (direction === undefined) return undefined;
+    return this.#send(bot, `go ${direction}`, () => this.#expectLook(bot));
+  }
+
+  #expectLook(bot: Bot): void {
+    const pending = this.#looks.get(bot) ?? [];
+    pending.push(performance.now());
+    this.#looks.set(bot, pending);
+  }
+
+  async #send(bot: Bot, command: string, expect: () => void): Promise<void> {
+    this.#busy.add(bot);
+    this.#report.commands++;
+    // Registered before sending: the event can arrive before the response does.
+    expect();
+    const { status } = await bot.command(command);
+    if (status !== 202) this.#report.errors++;
+    this.#busy.delete(bot);
+  }
+
+  #receive(bot: Bot, event: BotEvent): void {
+    if (event.type === "room.look" && event.id !== undefined) {
+      const sentAt = this.#looks.get(bot)?.shift();
+      if (sentAt !== undefined) this.#report.senderLatencies.push(event.at - sentAt);
+      return;
+    }
+    if (event.type !== "room.say" && event.type !== "tell.received" && event.type !== "tell.sent") {
+      return;
+    }
+    const match = TOKEN.exec(String(event.data.text ?? ""));
+    if (match === null) return;
+    const expectation = this.#ledger.get(Number(match[1]));
+    if (expectation === undefined) return;
+    const count = (expectation.received.get(bot) ?? 0) + 1;
+    expectation.received.set(bot, count);
+    if (count > 1) return;
+    const latency = event.at - expectation.sentAt;
+    if (bot === expectation.sender) {
+      this.#report.senderLatencies.push(latency);
+    } else if (expectation.expected.has(bot) && !expectation.otherSeen) {
+      expectation.otherSeen = true;
+      this.#report.otherLatencies.push(latency);
+    }
+  }
+
+  #path(from: string, to: string): string[] {
+    const previous = new Map<string, [string, string]>([[from, ["", ""]]]);
+    const queue = [from];
+    while (queue.length > 0) {
+      const room = queue.shift() as string;
+      if (room === to) break;
+      for (const [direction, next] of this.#world.rooms.get(room)?.exits ?? []) {
+        if (previous.has(next)) continue;
+        previous.set(next, [room, direction]);
+        queue.push(next);
+      }
+    }
+    const steps: string[] = [];
+    for (let room = to; room !== from;) {
+      const [back, direction] = previous.get(room) ?? ["", ""];
+      if (back === "") throw new Error(`No path from ${from} to ${to}`);
+      steps.unshift(direction);
+      room = back;
+    }
+    return steps;
+  }
+}

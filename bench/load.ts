@@ -1,0 +1,275 @@
+/**
+ * The server under load (`deno task bench:load`): the real server as a child process, and in
+ * this process a crowd of bots that register, log in, hold an event stream each and play.
+ *
+ * Scenarios, in order, on one server:
+ *
+ * 1. **load** — N players online, R commands/s (say 40 %, whisper 20 %, look 20 %, move 20 %):
+ *    command-to-event latency for the sender and for another player, commands/s, events/s,
+ *    errors, lost and duplicated events. Target: p99 ≤ 100 ms, 0 errors, 0 lost, 0 duplicated.
+ * 2. **slow** — 100 players stop reading mid-stream while the rest play: the buffered-bytes
+ *    ceiling, the others' p99 against a baseline taken just before (≤ 1.10×), and every slow
+ *    reader resynced or ended.
+ * 3. **storm** — every stream dropped at once: subscribers and streams back to zero and tasks to
+ *    their baseline within 2 s; the players go linkdead, then leave when their grace runs out.
+ * 4. **shutdown** — everyone reconnected and playing, then SIGTERM: every stream gets
+ *    `stream.shutdown` and ends cleanly, the process exits within 1 s plus the time saving
+ *    takes, and every player's saved room matches where the bot last saw itself.
+ *
+ * Each scenario prints one JSON line; the process exits 1 if any target is missed.
+ *
+ * Usage: deno task bench:load [--players 2000] [--rate 200] [--seconds 60] [--verbose]
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-console
+
+import { KvStore } from "../lib/store/kv_store.ts";
+import { eachLimited } from "./lib/bot.ts";
+import { Crowd, type TrafficReport } from "./lib/crowd.ts";
+import { startBenchServer } from "./lib/server.ts";
+import { latencySummary, round } from "./lib/stats.ts";
+
+function flag(name: string, fallback: number): number {
+  const index = Deno.args.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(Deno.args[index + 1]);
+}
+
+const PLAYERS = flag("players", 2000);
+const RATE = flag("rate", 200);
+const SECONDS = flag("seconds", 60);
+const SLOW = Math.min(100, Math.floor(PLAYERS / 10));
+const FLOODERS = Math.min(30, Math.floor(PLAYERS / 20));
+const FLOOD_RATE = flag("flood", 200);
+const CROWDED_ROOM = "arkham.velmas_diner";
+const GRACE_MS = 10_000;
+const STALL_MS = 10_000;
+const verbose = Deno.args.includes("--verbose");
+let failed = false;
+
+function report(summary: Record<string, unknown>, passed: boolean): void {
+  failed ||= !passed;
+  console.log(JSON.stringify({ ...summary, passed }));
+}
+
+function summarize(traffic: TrafficReport) {
+  return {
+    commands: traffic.commands,
+    commandsPerSecond: traffic.commandsPerSecond,
+    sender: latencySummary(traffic.senderLatencies),
+    otherPlayer: latencySummary(traffic.otherLatencies),
+    errors: traffic.errors,
+    lost: traffic.lost,
+    duplicated: traffic.duplicated,
+  };
+}
+
+async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<number | undefined> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (await check()) return Math.round(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return undefined;
+}
+
+const dataDir = await Deno.makeTempDir({ prefix: "mythos-bench-" });
+const server = await startBenchServer({
+  MYTHOS_DATA_DIR: dataDir,
+  MYTHOS_LINKDEAD_GRACE_MS: String(GRACE_MS),
+  MYTHOS_STALL_TIMEOUT_MS: String(STALL_MS),
+  MYTHOS_HEARTBEAT_MS: "5000",
+}, verbose);
+try {
+  const crowd = await Crowd.create(server.url, PLAYERS, {
+    crowdedRoom: CROWDED_ROOM,
+    crowdedCount: SLOW + FLOODERS,
+  });
+  const setupStarted = performance.now();
+  await crowd.setUp();
+  console.error(`set up ${PLAYERS} players in ${Math.round(performance.now() - setupStarted)} ms`);
+  const baselineTasks = ((await server.status()).tasks as unknown[]).length;
+
+  // 1. load
+  {
+    const before = await server.status();
+    const cpuBefore = (await server.usage()).cpuMs;
+    const traffic = await crowd.traffic(RATE, SECONDS);
+    const after = await server.status();
+    const usage = await server.usage();
+    const delivered = (after.bus as { delivered: number }).delivered -
+      (before.bus as { delivered: number }).delivered;
+    const summary = summarize(traffic);
+    const outOfOrder = crowd.bots.reduce((sum, bot) => sum + bot.outOfOrder, 0);
+    const resyncs = crowd.bots.reduce((sum, bot) => sum + bot.resyncs, 0);
+    report(
+      {
+        scenario: "load",
+        players: PLAYERS,
+        targetRate: RATE,
+        seconds: SECONDS,
+        ...summary,
+        eventsDeliveredPerSecond: Math.round(delivered / (SECONDS + 2)),
+        outOfOrder,
+        resyncs,
+        serverCpuShare: round((usage.cpuMs - cpuBefore) / ((SECONDS + 2) * 1000), 3),
+        serverRssMiB: round(usage.rssBytes / 2 ** 20, 1),
+      },
+      summary.sender.p99Ms <= 100 && summary.otherPlayer.p99Ms <= 100 && traffic.errors === 0 &&
+        traffic.lost === 0 && traffic.duplicated === 0 && outOfOrder === 0 && resyncs === 0 &&
+        traffic.commandsPerSecond >= RATE * 0.95,
+    );
+  }
+
+  // 2. slow readers: a crowded room with a flood of long lines; first everyone reads (the
+  // baseline), then its slow readers stop reading while the same flood and traffic go on.
+  {
+    const crowded = crowd.residentsOf(CROWDED_ROOM);
+    const slow = crowded.slice(0, SLOW);
+    const flooders = crowded.slice(SLOW, SLOW + FLOODERS);
+    let stopFlood = crowd.flood(flooders, FLOOD_RATE);
+    const baseline = await crowd.traffic(RATE, 20);
+    let refused = await stopFlood();
+    const before = await server.status();
+    const resyncedBefore = (before.bus as { resynced: number }).resynced;
+    const stalledBefore = (before.streams as { ended: { stalled: number } }).ended.stalled;
+    crowd.quiet(slow);
+    for (const bot of slow) bot.pause();
+    let bufferedMax = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const status = await server.status();
+        bufferedMax = Math.max(
+          bufferedMax,
+          (status.bus as { bufferedBytes: number }).bufferedBytes,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    })();
+    stopFlood = crowd.flood(flooders, FLOOD_RATE);
+    const during = await crowd.traffic(RATE, 60);
+    const endedWithin = await waitUntil(async () => {
+      const streams = (await server.status()).streams as { ended: { stalled: number } };
+      return streams.ended.stalled - stalledBefore >= SLOW;
+    }, STALL_MS * 3);
+    refused += await stopFlood();
+    sampling = false;
+    await sampler;
+    const after = await server.status();
+    const stalled = (after.streams as { ended: { stalled: number } }).ended.stalled - stalledBefore;
+    const resynced = (after.bus as { resynced: number }).resynced - resyncedBefore;
+    const ratio = latencySummary(during.otherLatencies).p99Ms /
+      latencySummary(baseline.otherLatencies).p99Ms;
+    const senderRatio = latencySummary(during.senderLatencies).p99Ms /
+      latencySummary(baseline.senderLatencies).p99Ms;
+    report(
+      {
+        scenario: "slow",
+        slowReaders: SLOW,
+        floodPerSecond: FLOOD_RATE,
+        floodRefused: refused,
+        bufferedBytesMax: bufferedMax,
+        bufferedBytesBound: SLOW * 1_048_576,
+        baseline: summarize(baseline),
+        during: summarize(during),
+        otherP99Ratio: round(ratio, 3),
+        senderP99Ratio: round(senderRatio, 3),
+        slowResynced: resynced,
+        slowEndedAsStalled: stalled,
+      },
+      ratio <= 1.1 && senderRatio <= 1.1 && during.errors === 0 && during.lost === 0 &&
+        during.duplicated === 0 && stalled >= SLOW && endedWithin !== undefined &&
+        bufferedMax <= SLOW * 1_048_576,
+    );
+    // They come back, resuming where they stopped (or resyncing if too much went by).
+    for (const bot of slow) bot.drop();
+    await Promise.all(slow.map((bot) => bot.streamEnded()));
+    crowd.quiet([]);
+    await eachLimited(slow, 32, (bot) => bot.connect());
+  }
+
+  // 3. disconnect storm
+  {
+    const dropped = performance.now();
+    for (const bot of crowd.bots) bot.drop();
+    const clearedMs = await waitUntil(async () => {
+      const status = await server.status();
+      return (status.bus as { subscribers: number }).subscribers === 0 &&
+        (status.streams as { open: number }).open === 0 &&
+        (status.tasks as unknown[]).length === baselineTasks;
+    }, 10_000);
+    const linkdead = ((await server.status()).players as { linkdead: number }).linkdead;
+    const goneMs = await waitUntil(async () => {
+      return ((await server.status()).players as { inWorld: number }).inWorld === 0;
+    }, GRACE_MS + 10_000);
+    const leftAfterMs = goneMs === undefined ? undefined : Math.round(performance.now() - dropped);
+    report(
+      {
+        scenario: "storm",
+        dropped: PLAYERS,
+        subscribersStreamsTasksBackMs: clearedMs,
+        linkdeadAfterDrop: linkdead,
+        graceMs: GRACE_MS,
+        allLeftAfterMs: leftAfterMs,
+        perStreamTimers: 0,
+      },
+      clearedMs !== undefined && clearedMs <= 2000 && linkdead === PLAYERS &&
+        leftAfterMs !== undefined &&
+        leftAfterMs >= GRACE_MS && leftAfterMs <= GRACE_MS + 2000,
+    );
+  }
+
+  // 4. shutdown under load
+  {
+    await Promise.all(crowd.bots.map((bot) => bot.streamEnded()));
+    await eachLimited(crowd.bots, 64, (bot) => bot.connect());
+    crowd.quiet([]);
+    const traffic = crowd.traffic(RATE, 5, 0).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const stopped = await server.stop("SIGTERM");
+    await Promise.all(crowd.bots.map((bot) => bot.streamEnded()));
+    await traffic;
+    const shutdownLine = server.lines.lines.find((line) => line.msg === "shutdown complete") ?? {};
+    const phases = (shutdownLine.phases ?? {}) as Record<string, number>;
+    const clean = crowd.bots.filter((bot) => bot.sawShutdown && bot.ended === "clean").length;
+    let mismatched = 0;
+    {
+      await using store = await KvStore.open(dataDir);
+      for (const bot of crowd.bots) {
+        const account = await store.findAccountByName(bot.name);
+        const saved = account === undefined ? undefined : await store.getPlayer(account.id);
+        if (saved?.room !== bot.room) mismatched++;
+      }
+    }
+    const budget = 1000 + (phases.persist ?? 0);
+    report(
+      {
+        scenario: "shutdown",
+        players: PLAYERS,
+        exitCode: stopped.code,
+        exitMs: Math.round(stopped.ms),
+        phasesMs: phases,
+        streamsClosed: shutdownLine.streamsClosed,
+        streamsForced: shutdownLine.streamsForced,
+        playersSaved: shutdownLine.playersSaved,
+        endedCleanAfterShutdown: clean,
+        savedRoomMismatches: mismatched,
+      },
+      stopped.code === 0 && stopped.ms <= budget && clean === PLAYERS && mismatched === 0 &&
+        shutdownLine.playersSaved === PLAYERS,
+    );
+  }
+} finally {
+  try {
+    server.child.kill("SIGKILL");
+  } catch {
+    // Already gone.
+  }
+  await server.child.status;
+  await Deno.remove(dataDir, { recursive: true });
+}
+Deno.exit(failed ? 1 : 0);
