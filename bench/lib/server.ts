@@ -53,9 +53,9 @@ export async function startBenchServer(
     stdout: "piped",
     stderr: verbose ? "inherit" : "null",
   }).spawn();
-  // deno-lint-ignore no-console
   const lines = new JsonLines(
     child.stdout,
+    // deno-lint-ignore no-console
     verbose ? (line) => console.error(`[server] ${line}`) : undefined,
   );
   const listening = await lines.wait(
