@@ -1,0 +1,219 @@
+/**
+ * Soak with churn (`deno task bench:soak`): for ten minutes a steady crowd plays while other
+ * players connect and disconnect, tabs open and close, and linkdead characters expire. Every five
+ * seconds it samples the server's RSS and heap, its supervised tasks, subscribers, streams and
+ * buffered bytes; after a warm-up it fits a line through RSS and heap and reports how far each
+ * drifted over the run. At the end the churn stops, and once the grace has passed every count must
+ * be back to the players still online.
+ *
+ * Target: RSS and heap drift within 5 % of their post-warm-up level; subscribers, streams and
+ * characters in the world back to the players online; tasks back to their baseline.
+ *
+ * Usage: deno task bench:soak [--minutes 10] [--warmup 2] [--players 1000] [--churners 600]
+ *        [--rate 100] [--churn 20]
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-console
+
+import { Bot, eachLimited } from "./lib/bot.ts";
+import { Crowd } from "./lib/crowd.ts";
+import { startBenchServer } from "./lib/server.ts";
+import { round, slope } from "./lib/stats.ts";
+
+function flag(name: string, fallback: number): number {
+  const index = Deno.args.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(Deno.args[index + 1]);
+}
+
+const MINUTES = flag("minutes", 10);
+const WARMUP_MINUTES = flag("warmup", 2);
+const PLAYERS = flag("players", 1000);
+const CHURNERS = flag("churners", 600);
+const RATE = flag("rate", 100);
+const CHURN_PER_SECOND = flag("churn", 20);
+const GRACE_MS = 10_000;
+const SAMPLE_MS = 5000;
+const PASSWORD = "benchmark password";
+
+interface Sample {
+  atMinutes: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  tasks: number;
+  subscribers: number;
+  streams: number;
+  bufferedBytes: number;
+  inWorld: number;
+  linkdead: number;
+}
+
+function letters(n: number): string {
+  let text = "";
+  do {
+    text = String.fromCharCode(97 + (n % 26)) + text;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return text.padStart(3, "a");
+}
+
+const dataDir = await Deno.makeTempDir({ prefix: "mythos-soak-" });
+const server = await startBenchServer({
+  MYTHOS_DATA_DIR: dataDir,
+  MYTHOS_LINKDEAD_GRACE_MS: String(GRACE_MS),
+}, Deno.args.includes("--verbose"));
+let passed = false;
+try {
+  const crowd = await Crowd.create(server.url, PLAYERS);
+  await crowd.setUp();
+  const churners = Array.from({ length: CHURNERS }, (_, i) => new Bot(server.url, `Churn${letters(i)}`));
+  await eachLimited(churners, 64, (bot) => bot.authenticate(PASSWORD));
+  const online = new Set<Bot>();
+  const tabs: Bot[] = [];
+  const baselineTasks = ((await server.status()).tasks as unknown[]).length;
+  console.error(`set up ${PLAYERS} players and ${CHURNERS} churners`);
+
+  let running = true;
+  let churnEvents = 0;
+  let churnErrors = 0;
+  const churn = (async () => {
+    const started = performance.now();
+    for (let i = 0; running; i++) {
+      const wait = started + (i * 1000) / CHURN_PER_SECOND - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const roll = Math.random();
+      churnEvents++;
+      if (roll < 0.7) {
+        const bot = churners[Math.floor(Math.random() * churners.length)] as Bot;
+        if (online.has(bot)) {
+          online.delete(bot);
+          bot.drop();
+        } else {
+          online.add(bot);
+          await bot.streamEnded();
+          bot.connect().catch(() => {
+            churnErrors++;
+            online.delete(bot);
+          });
+        }
+      } else if (roll < 0.85 || tabs.length === 0) {
+        // Another tab of a steady player (at most two extra, so the player's own stream is never
+        // the one a fifth tab would supersede).
+        const owner = crowd.bots[Math.floor(Math.random() * crowd.bots.length)] as Bot;
+        if (tabs.filter((tab) => tab.name === owner.name).length >= 2) continue;
+        const tab = new Bot(server.url, owner.name);
+        tab.cookie = owner.cookie;
+        tabs.push(tab);
+        tab.connect().catch(() => churnErrors++);
+      } else {
+        tabs.splice(Math.floor(Math.random() * tabs.length), 1)[0]?.drop();
+      }
+    }
+  })();
+
+  const samples: Sample[] = [];
+  const started = performance.now();
+  const sampling = (async () => {
+    while (running) {
+      const status = await server.status();
+      const usage = await server.usage();
+      const bus = status.bus as { subscribers: number; bufferedBytes: number };
+      const players = status.players as { inWorld: number; linkdead: number };
+      samples.push({
+        atMinutes: (performance.now() - started) / 60_000,
+        rssBytes: usage.rssBytes,
+        heapUsedBytes: (status.memory as { heapUsed: number }).heapUsed,
+        tasks: (status.tasks as unknown[]).length,
+        subscribers: bus.subscribers,
+        streams: (status.streams as { open: number }).open,
+        bufferedBytes: bus.bufferedBytes,
+        inWorld: players.inWorld,
+        linkdead: players.linkdead,
+      });
+      const last = samples.at(-1) as Sample;
+      console.error(
+        `${round(last.atMinutes, 1)} min: rss ${round(last.rssBytes / 2 ** 20, 1)} MiB, heap ${
+          round(last.heapUsedBytes / 2 ** 20, 1)
+        } MiB, streams ${last.streams}, in world ${last.inWorld} (${last.linkdead} linkdead)`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+    }
+  })();
+
+  const traffic = await crowd.traffic(RATE, MINUTES * 60);
+  running = false;
+  await churn;
+  await sampling;
+
+  // Churn over: close the extra tabs, let the linkdead expire, and count again.
+  for (const tab of tabs.splice(0)) tab.drop();
+  const stillOnline = PLAYERS + online.size;
+  let settled: Record<string, unknown> = {};
+  const deadline = performance.now() + GRACE_MS + 10_000;
+  while (performance.now() < deadline) {
+    const status = await server.status();
+    settled = {
+      subscribers: (status.bus as { subscribers: number }).subscribers,
+      streams: (status.streams as { open: number }).open,
+      inWorld: (status.players as { inWorld: number }).inWorld,
+      linkdead: (status.players as { linkdead: number }).linkdead,
+      tasks: (status.tasks as unknown[]).length,
+    };
+    if (
+      settled.subscribers === stillOnline && settled.streams === stillOnline &&
+      settled.inWorld === stillOnline && settled.tasks === baselineTasks
+    ) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  const after = samples.filter((sample) => sample.atMinutes >= WARMUP_MINUTES);
+  const drift = (pick: (sample: Sample) => number) => {
+    const points = after.map((sample) => ({ x: sample.atMinutes, y: pick(sample) }));
+    const perMinute = slope(points);
+    const level = points.slice(0, 3).reduce((sum, p) => sum + p.y, 0) / Math.min(3, points.length);
+    const span = (after.at(-1)?.atMinutes ?? 0) - (after[0]?.atMinutes ?? 0);
+    return { level, perMinute, driftShare: level === 0 ? 0 : (perMinute * span) / level };
+  };
+  const rss = drift((sample) => sample.rssBytes);
+  const heap = drift((sample) => sample.heapUsedBytes);
+  passed = Math.abs(rss.driftShare) <= 0.05 && Math.abs(heap.driftShare) <= 0.05 &&
+    settled.subscribers === stillOnline && settled.streams === stillOnline &&
+    settled.inWorld === stillOnline && settled.tasks === baselineTasks && traffic.errors === 0;
+  console.log(JSON.stringify({
+    scenario: "soak",
+    minutes: MINUTES,
+    warmupMinutes: WARMUP_MINUTES,
+    players: PLAYERS,
+    churners: CHURNERS,
+    churnPerSecond: CHURN_PER_SECOND,
+    churnEvents,
+    churnErrors,
+    commands: traffic.commands,
+    commandErrors: traffic.errors,
+    lost: traffic.lost,
+    duplicated: traffic.duplicated,
+    rss: {
+      postWarmupMiB: round(rss.level / 2 ** 20, 1),
+      slopeMiBPerMinute: round(rss.perMinute / 2 ** 20, 3),
+      drift: round(rss.driftShare, 4),
+    },
+    heap: {
+      postWarmupMiB: round(heap.level / 2 ** 20, 1),
+      slopeMiBPerMinute: round(heap.perMinute / 2 ** 20, 3),
+      drift: round(heap.driftShare, 4),
+    },
+    maxBufferedBytes: Math.max(...samples.map((sample) => sample.bufferedBytes)),
+    afterChurn: { expectedOnline: stillOnline, ...settled, baselineTasks },
+    samples,
+    passed,
+  }));
+} finally {
+  try {
+    server.child.kill("SIGKILL");
+  } catch {
+    // Already gone.
+  }
+  await server.child.status;
+  await Deno.remove(dataDir, { recursive: true });
+}
+Deno.exit(passed ? 0 : 1);
