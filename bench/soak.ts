@@ -66,7 +66,10 @@ let passed = false;
 try {
   const crowd = await Crowd.create(server.url, PLAYERS);
   await crowd.setUp();
-  const churners = Array.from({ length: CHURNERS }, (_, i) => new Bot(server.url, `Churn${letters(i)}`));
+  const churners = Array.from(
+    { length: CHURNERS },
+    (_, i) => new Bot(server.url, `Churn${letters(i)}`),
+  );
   await eachLimited(churners, 64, (bot) => bot.authenticate(PASSWORD));
   const online = new Set<Bot>();
   const tabs: Bot[] = [];

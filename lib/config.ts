@@ -45,6 +45,8 @@ export interface Config {
   historyFrames: number;
   /** Bytes kept per player for replay (also each stream's buffer bound). */
   historyBytes: number;
+  /** Longest an event is kept for replay, in milliseconds (at least the linkdead grace). */
+  historyMs: number;
   /** Directory holding `world.json` and the zone files. */
   worldDir: string;
   /** Directory holding the browser client. */
@@ -151,6 +153,11 @@ export const SETTINGS: readonly SettingSpec[] = [
     variable: "MYTHOS_HISTORY_BYTES",
     defaultText: "1048576",
     meaning: "bytes kept per player for replay; also each stream's buffer bound",
+  },
+  {
+    variable: "MYTHOS_HISTORY_MS",
+    defaultText: "120000",
+    meaning: "longest an event is kept for replay; at least the linkdead grace",
   },
   { variable: "MYTHOS_WORLD_DIR", defaultText: "data/world", meaning: "the world files" },
   { variable: "MYTHOS_STATIC_DIR", defaultText: "static", meaning: "the browser client" },
@@ -317,7 +324,7 @@ export function loadConfig(env: EnvReader = (name) => Deno.env.get(name)): Confi
       }`,
     );
   }
-  return {
+  const config: Config = {
     port: integer(env, "MYTHOS_PORT", 8000, 0, 65535),
     host,
     dataDir: env("MYTHOS_DATA_DIR")?.trim() || "data",
@@ -343,5 +350,14 @@ export function loadConfig(env: EnvReader = (name) => Deno.env.get(name)): Confi
     lucidityTickMs: integer(env, "MYTHOS_LUCIDITY_TICK_MS", 10_000, 10, 3_600_000),
     loginAttemptsPerMinute: integer(env, "MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE", 20, 1, 1_000_000),
     loginFailuresPerName: integer(env, "MYTHOS_LOGIN_FAILURES_PER_NAME", 5, 1, 1_000_000),
+    historyMs: integer(env, "MYTHOS_HISTORY_MS", 120_000, 1000, 86_400_000),
   };
+  // Replay must cover a reconnect at any moment of the grace.
+  if (config.historyMs < config.linkdeadGraceMs) {
+    throw new ConfigError(
+      "MYTHOS_HISTORY_MS",
+      `MYTHOS_HISTORY_MS (${config.historyMs}) must be at least MYTHOS_LINKDEAD_GRACE_MS (${config.linkdeadGraceMs}), so a reconnect within the grace can replay what it missed`,
+    );
+  }
+  return config;
 }

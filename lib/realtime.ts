@@ -23,6 +23,8 @@ export interface RealtimeSettings {
   historyFrames: number;
   /** Bytes kept per player. */
   historyBytes: number;
+  /** Longest an event is kept, in milliseconds. */
+  historyMs: number;
 }
 
 /** The running real-time core. */
@@ -50,7 +52,11 @@ export function startRealtime(
   logger: Logger,
 ): Realtime {
   const bus = new EventBus({
-    history: { frames: settings.historyFrames, bytes: settings.historyBytes },
+    history: {
+      frames: settings.historyFrames,
+      bytes: settings.historyBytes,
+      ageMs: settings.historyMs,
+    },
   });
   const hub = new SseHub({
     heartbeatMs: settings.heartbeatMs,

@@ -66,6 +66,19 @@ Deno.test("loadConfig() names the variable and the accepted values for a bad set
   }
 });
 
+Deno.test("the replay history must cover the linkdead grace", () => {
+  const error = assertThrows(
+    () => from({ MYTHOS_LINKDEAD_GRACE_MS: "300000", MYTHOS_HISTORY_MS: "60000" }),
+    ConfigError,
+    "MYTHOS_HISTORY_MS (60000) must be at least MYTHOS_LINKDEAD_GRACE_MS (300000)",
+  );
+  assertEquals(error.variable, "MYTHOS_HISTORY_MS");
+  assertEquals(
+    from({ MYTHOS_LINKDEAD_GRACE_MS: "300000", MYTHOS_HISTORY_MS: "300000" }).historyMs,
+    300_000,
+  );
+});
+
 Deno.test("the README's settings table lists every setting with its default", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
   for (const setting of SETTINGS) {

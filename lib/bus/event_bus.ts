@@ -25,8 +25,10 @@ export type Address =
 
 /** Options for {@linkcode EventBus}. */
 export interface EventBusOptions {
-  /** Frames and bytes kept per recipient for replay; also each subscriber's buffer bound. */
+  /** Frames, bytes and age kept per recipient for replay; also each subscriber's buffer bound. */
   history?: Partial<HistoryLimits>;
+  /** Clock in milliseconds for the age bound; default `performance.now()`. */
+  now?: () => number;
   /**
    * The first event id. The default, the current time in microseconds, keeps ids growing across
    * restarts, so an id from before a restart is never mistaken for a newer one.
@@ -78,7 +80,7 @@ export interface BusStats {
   lastId: number;
 }
 
-const DEFAULT_HISTORY: HistoryLimits = { frames: 1024, bytes: 1024 * 1024 };
+const DEFAULT_HISTORY: HistoryLimits = { frames: 1024, bytes: 1024 * 1024, ageMs: 120_000 };
 
 /** A junk `Last-Event-ID` is anything but a plain decimal number. */
 const EVENT_ID = /^\d{1,16}$/;
@@ -96,6 +98,7 @@ export class EventBus {
   readonly #mailboxes = new Map<string, Mailbox>();
   readonly #topics = new Map<string, Set<Mailbox>>();
   readonly #limits: HistoryLimits;
+  readonly #now: () => number;
   /** Frames addressed to everyone, stored once. */
   readonly #broadcast: FrameLog;
   readonly #counters: DeliveryCounters = { delivered: 0, resynced: 0, subscribers: 0 };
@@ -106,6 +109,7 @@ export class EventBus {
   /** Creates an empty bus. */
   constructor(options: EventBusOptions = {}) {
     this.#limits = { ...DEFAULT_HISTORY, ...options.history };
+    this.#now = options.now ?? (() => performance.now());
     this.#lastId = (options.firstId ?? Date.now() * 1000) - 1;
     this.#broadcast = new FrameLog(this.#limits, this.#lastId);
   }
@@ -191,7 +195,7 @@ export class EventBus {
     // The frame is made at the first recipient, so an event nobody receives spends no id.
     let frame: Frame | undefined;
     const deliver = (mailbox: Mailbox) => {
-      frame ??= gameFrame(++this.#lastId, event);
+      frame ??= gameFrame(++this.#lastId, event, this.#now());
       mailbox.push(frame);
     };
     switch (address.to) {
@@ -199,7 +203,7 @@ export class EventBus {
         // Stored once in the broadcast log; each mailbox only wakes its readers.
         if (this.#mailboxes.size === 0) break;
         if (this.#mailboxes.size === 1 && this.#mailboxes.has(address.except ?? "")) break;
-        frame = gameFrame(++this.#lastId, event, address.except);
+        frame = gameFrame(++this.#lastId, event, this.#now(), address.except);
         this.#broadcast.push(frame);
         for (const mailbox of this.#mailboxes.values()) {
           if (mailbox.key !== address.except) mailbox.notify();

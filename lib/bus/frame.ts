@@ -17,14 +17,19 @@ export interface Frame {
   readonly bytes: Uint8Array;
   /** For a broadcast: the one recipient it is not for. */
   readonly except?: string;
+  /** When a game frame was published (bus clock, milliseconds), for age-bounded history. */
+  readonly at?: number;
 }
 
-/** Encodes a game event with its id (and, for a broadcast, the recipient it skips). */
-export function gameFrame(id: number, event: GameEvent, except?: string): Frame {
+/**
+ * Encodes a game event with its id and publish time (and, for a broadcast, the recipient it
+ * skips).
+ */
+export function gameFrame(id: number, event: GameEvent, at: number, except?: string): Frame {
   const bytes = encodeFrame({ id, event: event.type, data: JSON.stringify(event.data) });
   return except === undefined
-    ? { id, type: event.type, bytes }
-    : { id, type: event.type, bytes, except };
+    ? { id, type: event.type, bytes, at }
+    : { id, type: event.type, bytes, at, except };
 }
 
 /**

@@ -16,6 +16,11 @@ export interface HistoryLimits {
   frames: number;
   /** Most bytes kept (the newest frame is always kept). */
   bytes: number;
+  /**
+   * Longest a frame is kept, in milliseconds: the history exists to cover a reconnect within
+   * the linkdead grace, not to keep a busy room's whole evening.
+   */
+  ageMs: number;
 }
 
 /** Frames in publish order, evicting the oldest to stay within its limits. */
@@ -63,18 +68,22 @@ export class FrameLog {
     return this.#frames.at(seq);
   }
 
-  /** Appends a frame, first evicting the oldest ones it would not fit beside. */
+  /**
+   * Appends a frame, first evicting the oldest ones it would not fit beside and those older than
+   * the age bound (measured from the new frame's publish time).
+   */
   push(frame: Frame): void {
     const frames = this.#frames;
     const size = frame.bytes.byteLength;
-    while (
-      frames.size > 0 &&
-      (frames.size >= this.#limits.frames || this.#bytes + size > this.#limits.bytes)
-    ) {
-      const evicted = frames.shift();
-      if (evicted === undefined) break;
-      this.#bytes -= evicted.bytes.byteLength;
-      if (evicted.id !== undefined) this.#lostUpTo = evicted.id;
+    const oldestKept = frame.at === undefined ? -Infinity : frame.at - this.#limits.ageMs;
+    while (frames.size > 0) {
+      const oldest = frames.at(frames.start);
+      const full = frames.size >= this.#limits.frames || this.#bytes + size > this.#limits.bytes;
+      if (!full && !((oldest?.at ?? Infinity) < oldestKept)) break;
+      frames.shift();
+      if (oldest === undefined) continue;
+      this.#bytes -= oldest.bytes.byteLength;
+      if (oldest.id !== undefined) this.#lostUpTo = oldest.id;
     }
     frames.push(frame);
     this.#bytes += size;

@@ -369,3 +369,24 @@ Deno.test("broadcast history evicted after a player joined makes an old Last-Eve
   assertEquals(recent.resumed, true);
   assertEquals(recent.pendingFrames, 3);
 });
+
+Deno.test("history is bounded by age too: an id older than the age bound resyncs", async () => {
+  let now = 0;
+  const bus = new EventBus({ firstId: 1, history: { ageMs: 1000 }, now: () => now });
+  bus.open("ann");
+  const old = bus.publish(say("old"), { to: "player", key: "ann" }) ?? 0;
+  bus.publish(say("old broadcast"), { to: "all" });
+  now = 500;
+  const recent = bus.publish(say("recent"), { to: "player", key: "ann" }) ?? 0;
+  using withinAge = bus.subscribe("ann", { lastEventId: String(old) });
+  assertEquals(withinAge.resumed, true, "500 ms old: still kept");
+  now = 1600;
+  bus.publish(say("new"), { to: "player", key: "ann" });
+  bus.publish(say("new broadcast"), { to: "all" });
+  using tooOld = bus.subscribe("ann", { lastEventId: String(old) });
+  assertEquals(tooOld.resumed, false, "1600 ms old: evicted");
+  assertEquals((await tooOld.next()).value?.type, "stream.resync");
+  using fresh = bus.subscribe("ann", { lastEventId: String(recent) });
+  assertEquals(fresh.resumed, true);
+  assertEquals(fresh.pendingFrames, 2);
+});

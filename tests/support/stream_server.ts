@@ -50,6 +50,7 @@ export async function startStreamServer(
     stallTimeoutMs: 30_000,
     historyFrames: 1024,
     historyBytes: 1_048_576,
+    historyMs: 120_000,
     ...settings,
   }, logger);
   const { bus, hub } = realtime;
