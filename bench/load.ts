@@ -25,15 +25,11 @@
 // deno-lint-ignore-file no-console
 
 import { KvStore } from "../lib/store/kv_store.ts";
+import { flag, has } from "./lib/args.ts";
 import { eachLimited } from "./lib/bot.ts";
 import { Crowd, type TrafficReport } from "./lib/crowd.ts";
 import { startBenchServer } from "./lib/server.ts";
 import { latencySummary, round } from "./lib/stats.ts";
-
-function flag(name: string, fallback: number): number {
-  const index = Deno.args.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(Deno.args[index + 1]);
-}
 
 const PLAYERS = flag("players", 2000);
 const RATE = flag("rate", 200);
@@ -44,7 +40,7 @@ const FLOOD_RATE = flag("flood", 200);
 const CROWDED_ROOM = "arkham.velmas_diner";
 const GRACE_MS = 10_000;
 const STALL_MS = 10_000;
-const verbose = Deno.args.includes("--verbose");
+const verbose = has("verbose");
 let failed = false;
 
 function report(summary: Record<string, unknown>, passed: boolean): void {
@@ -76,14 +72,12 @@ async function waitUntil(
   return undefined;
 }
 
-const dataDir = await Deno.makeTempDir({ prefix: "mythos-bench-" });
-const server = await startBenchServer({
-  MYTHOS_DATA_DIR: dataDir,
+await using server = await startBenchServer({
   MYTHOS_LINKDEAD_GRACE_MS: String(GRACE_MS),
   MYTHOS_STALL_TIMEOUT_MS: String(STALL_MS),
   MYTHOS_HEARTBEAT_MS: "5000",
 }, verbose);
-try {
+{
   const crowd = await Crowd.create(server.url, PLAYERS, {
     crowdedRoom: CROWDED_ROOM,
     crowdedCount: SLOW + FLOODERS,
@@ -238,7 +232,7 @@ try {
     const clean = crowd.bots.filter((bot) => bot.sawShutdown && bot.ended === "clean").length;
     let mismatched = 0;
     {
-      await using store = await KvStore.open(dataDir);
+      await using store = await KvStore.open(server.dataDir);
       for (const bot of crowd.bots) {
         const account = await store.findAccountByName(bot.name);
         const saved = account === undefined ? undefined : await store.getPlayer(account.id);
@@ -263,13 +257,5 @@ try {
         shutdownLine.playersSaved === PLAYERS,
     );
   }
-} finally {
-  try {
-    server.child.kill("SIGKILL");
-  } catch {
-    // Already gone.
-  }
-  await server.child.status;
-  await Deno.remove(dataDir, { recursive: true });
 }
-Deno.exit(failed ? 1 : 0);
+Deno.exitCode = failed ? 1 : 0;

@@ -16,15 +16,11 @@
  */
 // deno-lint-ignore-file no-console
 
-import { Bot, eachLimited } from "./lib/bot.ts";
+import { flag, has } from "./lib/args.ts";
+import { Bot, botName, eachLimited } from "./lib/bot.ts";
 import { Crowd } from "./lib/crowd.ts";
 import { startBenchServer } from "./lib/server.ts";
 import { round, slope } from "./lib/stats.ts";
-
-function flag(name: string, fallback: number): number {
-  const index = Deno.args.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(Deno.args[index + 1]);
-}
 
 const MINUTES = flag("minutes", 10);
 const WARMUP_MINUTES = flag("warmup", 2);
@@ -48,27 +44,16 @@ interface Sample {
   linkdead: number;
 }
 
-function letters(n: number): string {
-  let text = "";
-  do {
-    text = String.fromCharCode(97 + (n % 26)) + text;
-    n = Math.floor(n / 26);
-  } while (n > 0);
-  return text.padStart(3, "a");
-}
-
-const dataDir = await Deno.makeTempDir({ prefix: "mythos-soak-" });
-const server = await startBenchServer({
-  MYTHOS_DATA_DIR: dataDir,
+await using server = await startBenchServer({
   MYTHOS_LINKDEAD_GRACE_MS: String(GRACE_MS),
-}, Deno.args.includes("--verbose"));
+}, has("verbose"));
 let passed = false;
-try {
+{
   const crowd = await Crowd.create(server.url, PLAYERS);
   await crowd.setUp();
   const churners = Array.from(
     { length: CHURNERS },
-    (_, i) => new Bot(server.url, `Churn${letters(i)}`),
+    (_, i) => new Bot(server.url, botName("Churn", i)),
   );
   await eachLimited(churners, 64, (bot) => bot.authenticate(PASSWORD));
   const online = new Set<Bot>();
@@ -210,13 +195,5 @@ try {
     samples,
     passed,
   }));
-} finally {
-  try {
-    server.child.kill("SIGKILL");
-  } catch {
-    // Already gone.
-  }
-  await server.child.status;
-  await Deno.remove(dataDir, { recursive: true });
 }
-Deno.exit(passed ? 0 : 1);
+Deno.exitCode = passed ? 0 : 1;

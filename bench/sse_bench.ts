@@ -20,20 +20,16 @@
 // deno-lint-ignore-file no-console
 
 import { delay } from "@std/async/delay";
+import { flag, has } from "./lib/args.ts";
 import { JsonLines } from "./lib/lines.ts";
 import { cpuMs, rssBytes } from "./lib/proc.ts";
-
-function flag(name: string, fallback: number): number {
-  const index = Deno.args.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(Deno.args[index + 1]);
-}
 
 const STREAMS = flag("streams", 4000);
 const RATE = flag("rate", 10);
 const EVENTS = flag("events", 300);
 const ROUNDS = flag("rounds", 2);
 const HERE = new URL(".", import.meta.url);
-const verbose = Deno.args.includes("--verbose");
+const verbose = has("verbose");
 
 interface Result {
   server: string;

@@ -176,6 +176,16 @@ export class Bot {
   }
 }
 
+/** A name for bot number `n`: `prefix` and three or more letters (names are letters only). */
+export function botName(prefix: string, n: number): string {
+  let text = "";
+  do {
+    text = String.fromCharCode(97 + (n % 26)) + text;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return prefix + text.padStart(3, "a");
+}
+
 /** Runs `fn` over `items` with at most `limit` at once. */
 export async function eachLimited<T>(
   items: T[],

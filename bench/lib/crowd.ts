@@ -7,7 +7,7 @@
  */
 
 import { loadWorld, type WorldData } from "../../lib/game/world_data.ts";
-import { Bot, type BotEvent, eachLimited } from "./bot.ts";
+import { Bot, type BotEvent, botName, eachLimited } from "./bot.ts";
 
 const PASSWORD = "benchmark password";
 const TOKEN = /tok:(\d+)/;
@@ -50,15 +50,6 @@ export interface TrafficReport {
   duplicated: number;
 }
 
-function letters(n: number): string {
-  let text = "";
-  do {
-    text = String.fromCharCode(97 + (n % 26)) + text;
-    n = Math.floor(n / 26);
-  } while (n > 0);
-  return text.padStart(3, "a");
-}
-
 /** Bots in the world, their roles, and the ledger of what they should receive. */
 export class Crowd {
   /** Every bot. */
@@ -80,7 +71,7 @@ export class Crowd {
 
   private constructor(base: URL, world: WorldData, count: number, options: CrowdOptions) {
     this.#world = world;
-    this.bots = Array.from({ length: count }, (_, i) => new Bot(base, `Bot${letters(i)}`));
+    this.bots = Array.from({ length: count }, (_, i) => new Bot(base, botName("Bot", i)));
     const residentCount = Math.round(count * (options.residentShare ?? 0.75));
     this.residents = this.bots.slice(0, residentCount);
     this.walkers = this.bots.slice(residentCount);

@@ -13,8 +13,10 @@ const ROOT = new URL("../../", import.meta.url);
 /** The admin token the benchmark server accepts. */
 export const BENCH_ADMIN_TOKEN = "bench-admin-token-0123456789";
 
-/** A running server under test. */
-export interface BenchServer {
+/** A running server under test; disposing it kills it and removes its data directory. */
+export interface BenchServer extends AsyncDisposable {
+  /** Its data directory (a fresh temporary one). */
+  dataDir: string;
   /** The child process. */
   child: Deno.ChildProcess;
   /** Its base URL. */
@@ -30,13 +32,14 @@ export interface BenchServer {
 }
 
 /**
- * Starts `deno run main.ts` with the benchmark-only password cost, a high login allowance (every
- * bot connects from loopback), and `env` over that.
+ * Starts `deno run main.ts` on a fresh data directory with the benchmark-only password cost, a
+ * high login allowance (every bot connects from loopback), and `env` over that.
  */
 export async function startBenchServer(
   env: Record<string, string>,
   verbose = false,
 ): Promise<BenchServer> {
+  const dataDir = await Deno.makeTempDir({ prefix: "mythos-bench-" });
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", new URL("main.ts", ROOT).pathname],
     cwd: ROOT.pathname,
@@ -46,6 +49,7 @@ export async function startBenchServer(
       MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE: "1000000",
       MYTHOS_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
       MYTHOS_LOG_LEVEL: "info",
+      MYTHOS_DATA_DIR: dataDir,
       NO_COLOR: "1",
       ...env,
     },
@@ -65,6 +69,7 @@ export async function startBenchServer(
   );
   const url = new URL(`http://127.0.0.1:${listening.port}`);
   return {
+    dataDir,
     child,
     url,
     lines,
@@ -81,6 +86,16 @@ export async function startBenchServer(
       const status = await child.status;
       await lines.done;
       return { code: status.code, ms: performance.now() - started };
+    },
+    [Symbol.asyncDispose]: async () => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+      await child.status;
+      await lines.done;
+      await Deno.remove(dataDir, { recursive: true });
     },
   };
 }

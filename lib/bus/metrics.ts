@@ -4,24 +4,12 @@
  * @module
  */
 
-import type { Metric } from "../http/metrics.ts";
+import { counter, gauge, type Metric } from "../http/metrics.ts";
 import type { EventBus } from "./event_bus.ts";
 
 /** Published, delivered and resynced counts, subscribers, and what is buffered. */
 export function busMetrics(bus: EventBus): Metric[] {
   const stats = bus.stats();
-  const gauge = (name: string, help: string, value: number): Metric => ({
-    name,
-    help,
-    type: "gauge",
-    samples: [{ value }],
-  });
-  const counter = (name: string, help: string, value: number): Metric => ({
-    name,
-    help,
-    type: "counter",
-    samples: [{ value }],
-  });
   return [
     counter(
       "mythos_bus_published_total",

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Metric } from "../http/metrics.ts";
+import { counter, gauge, type Metric } from "../http/metrics.ts";
 import type { Game } from "./game.ts";
 import type { Presence } from "./presence.ts";
 
@@ -12,23 +12,16 @@ import type { Presence } from "./presence.ts";
 export function gameMetrics(game: Game, presence: Presence): Metric[] {
   const players = presence.stats();
   return [
-    {
-      name: "mythos_players_in_world",
-      help: "Characters in the world (online or linkdead)",
-      type: "gauge",
-      samples: [{ value: players.inWorld }],
-    },
-    {
-      name: "mythos_players_linkdead",
-      help: "Characters whose streams have all dropped, within their grace period",
-      type: "gauge",
-      samples: [{ value: players.linkdead }],
-    },
-    {
-      name: "mythos_commands_total",
-      help: "Game commands run",
-      type: "counter",
-      samples: [{ value: game.commandsRun }],
-    },
+    gauge(
+      "mythos_players_in_world",
+      "Characters in the world (online or linkdead)",
+      players.inWorld,
+    ),
+    gauge(
+      "mythos_players_linkdead",
+      "Characters whose streams have all dropped, within their grace period",
+      players.linkdead,
+    ),
+    counter("mythos_commands_total", "Game commands run", game.commandsRun),
   ];
 }

@@ -27,6 +27,16 @@ export interface Metric {
 /** Produces the current metrics; called on every scrape. */
 export type MetricsSource = () => Metric[];
 
+/** A gauge with one unlabelled sample. */
+export function gauge(name: string, help: string, value: number): Metric {
+  return { name, help, type: "gauge", samples: [{ value }] };
+}
+
+/** A counter with one unlabelled sample. */
+export function counter(name: string, help: string, value: number): Metric {
+  return { name, help, type: "counter", samples: [{ value }] };
+}
+
 function escapeLabel(value: string): string {
   return value.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll('"', '\\"');
 }
@@ -58,33 +68,21 @@ export function renderPrometheus(metrics: Metric[]): string {
   return lines.join("\n") + "\n";
 }
 
-/** Process figures: memory from `Deno.memoryUsage()` and uptime. */
+/** Process figures: memory from `Deno.memoryUsage()`. */
 export function processMetrics(): Metric[] {
   const memory = Deno.memoryUsage();
   return [
-    {
-      name: "mythos_process_resident_memory_bytes",
-      help: "Resident set size of the server process",
-      type: "gauge",
-      samples: [{ value: memory.rss }],
-    },
-    {
-      name: "mythos_process_heap_used_bytes",
-      help: "V8 heap in use",
-      type: "gauge",
-      samples: [{ value: memory.heapUsed }],
-    },
-    {
-      name: "mythos_process_heap_total_bytes",
-      help: "V8 heap reserved",
-      type: "gauge",
-      samples: [{ value: memory.heapTotal }],
-    },
-    {
-      name: "mythos_process_external_memory_bytes",
-      help: "Memory held outside the V8 heap by JavaScript objects",
-      type: "gauge",
-      samples: [{ value: memory.external }],
-    },
+    gauge(
+      "mythos_process_resident_memory_bytes",
+      "Resident set size of the server process",
+      memory.rss,
+    ),
+    gauge("mythos_process_heap_used_bytes", "V8 heap in use", memory.heapUsed),
+    gauge("mythos_process_heap_total_bytes", "V8 heap reserved", memory.heapTotal),
+    gauge(
+      "mythos_process_external_memory_bytes",
+      "Memory held outside the V8 heap by JavaScript objects",
+      memory.external,
+    ),
   ];
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Metric } from "../http/metrics.ts";
+import { gauge, type Metric } from "../http/metrics.ts";
 import type { Supervisor, TaskState } from "./supervisor.ts";
 
 const STATES: TaskState[] = ["running", "stopping", "restarting", "stopped", "failed"];
@@ -21,18 +21,16 @@ export function supervisorMetrics(supervisor: Supervisor): Metric[] {
     restarts.set(task.name, (restarts.get(task.name) ?? 0) + task.restarts);
   }
   return [
-    {
-      name: "mythos_uptime_seconds",
-      help: "Seconds since the server started",
-      type: "gauge",
-      samples: [{ value: Math.floor(supervisor.uptimeMs / 1000) }],
-    },
-    {
-      name: "mythos_ready",
-      help: "1 while the server accepts new work, 0 while starting or shutting down",
-      type: "gauge",
-      samples: [{ value: supervisor.ready ? 1 : 0 }],
-    },
+    gauge(
+      "mythos_uptime_seconds",
+      "Seconds since the server started",
+      Math.floor(supervisor.uptimeMs / 1000),
+    ),
+    gauge(
+      "mythos_ready",
+      "1 while the server accepts new work, 0 while starting or shutting down",
+      supervisor.ready ? 1 : 0,
+    ),
     {
       name: "mythos_tasks",
       help: "Supervised tasks by state (failed counts the most recent failures kept)",

@@ -4,25 +4,15 @@
  * @module
  */
 
-import type { Metric } from "../http/metrics.ts";
+import { counter, gauge, type Metric } from "../http/metrics.ts";
 import type { SseHub } from "./hub.ts";
 
 /** Open streams, streams ended by reason, and pings. */
 export function hubMetrics(hub: SseHub): Metric[] {
   const stats = hub.stats();
   return [
-    {
-      name: "mythos_sse_streams_open",
-      help: "Event streams open now",
-      type: "gauge",
-      samples: [{ value: stats.open }],
-    },
-    {
-      name: "mythos_sse_streams_opened_total",
-      help: "Event streams opened",
-      type: "counter",
-      samples: [{ value: stats.opened }],
-    },
+    gauge("mythos_sse_streams_open", "Event streams open now", stats.open),
+    counter("mythos_sse_streams_opened_total", "Event streams opened", stats.opened),
     {
       name: "mythos_sse_streams_ended_total",
       help: "Event streams ended, by reason",
@@ -32,11 +22,6 @@ export function hubMetrics(hub: SseHub): Metric[] {
         value,
       })),
     },
-    {
-      name: "mythos_sse_pings_total",
-      help: "Keep-alive pings queued on idle streams",
-      type: "counter",
-      samples: [{ value: stats.pings }],
-    },
+    counter("mythos_sse_pings_total", "Keep-alive pings queued on idle streams", stats.pings),
   ];
 }

@@ -3,7 +3,8 @@
  */
 
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { TestPlayer } from "../support/player.ts";
+import { playersInWorld, TestPlayer } from "../support/player.ts";
+import { present } from "../support/present.ts";
 import { startTestServer } from "../support/server.ts";
 
 const QUIET_WORLD = {
@@ -14,14 +15,8 @@ const QUIET_WORLD = {
 };
 
 async function twoPlayers(url: URL) {
-  const ann = await TestPlayer.register(url, "Ann");
-  const bob = await TestPlayer.register(url, "Bob");
-  await ann.connect();
-  await ann.expect("room.look");
-  await bob.connect();
-  await bob.expect("room.look");
-  await ann.expect("room.enter", (data) => data.who === "Bob");
-  return { ann, bob };
+  const [ann, bob] = await playersInWorld(url, "Ann", "Bob");
+  return { ann: present(ann, "Ann"), bob: present(bob, "Bob") };
 }
 
 Deno.test("a new stream starts with hello, the room, the player's stats and the time", async () => {

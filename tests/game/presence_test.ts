@@ -3,7 +3,8 @@
  */
 
 import { assertEquals } from "@std/assert";
-import { TestPlayer } from "../support/player.ts";
+import { playersInWorld, TestPlayer } from "../support/player.ts";
+import { present } from "../support/present.ts";
 import { startTestServer } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -17,13 +18,9 @@ Deno.test("a dropped stream leaves the character linkdead, shown so; reconnectin
   await using test = await startTestServer({
     env: { ...QUIET, MYTHOS_LINKDEAD_GRACE_MS: "60000" },
   });
-  await using ann = await TestPlayer.register(test.url, "Ann");
-  await using bob = await TestPlayer.register(test.url, "Bob");
-  await ann.connect();
-  await ann.expect("room.look");
-  await bob.connect();
-  await bob.expect("room.look");
-  await ann.expect("room.enter");
+  const [first, second] = await playersInWorld(test.url, "Ann", "Bob");
+  await using ann = present(first, "Ann");
+  await using bob = present(second, "Bob");
 
   await bob.do("say before the drop");
   await bob.expect("room.say");
@@ -62,12 +59,9 @@ Deno.test("a dropped stream leaves the character linkdead, shown so; reconnectin
 
 Deno.test("when the grace expires the character leaves the world (others see it), is saved, and its history is released", async () => {
   await using test = await startTestServer({ env: { ...QUIET, MYTHOS_LINKDEAD_GRACE_MS: "150" } });
-  await using ann = await TestPlayer.register(test.url, "Ann");
-  await using bob = await TestPlayer.register(test.url, "Bob");
-  await ann.connect();
-  await ann.expect("room.look");
-  await bob.connect();
-  await bob.expect("room.look");
+  const [first, second] = await playersInWorld(test.url, "Ann", "Bob");
+  await using ann = present(first, "Ann");
+  await using bob = present(second, "Bob");
   await bob.do("north");
   await bob.expect("room.look");
   await ann.do("n");
@@ -116,13 +110,9 @@ Deno.test("logout takes the character out of the world at once and ends its stre
   await using test = await startTestServer({
     env: { ...QUIET, MYTHOS_LINKDEAD_GRACE_MS: "60000" },
   });
-  await using ann = await TestPlayer.register(test.url, "Ann");
-  await using bob = await TestPlayer.register(test.url, "Bob");
-  await ann.connect();
-  await ann.expect("room.look");
-  await bob.connect();
-  await bob.expect("room.look");
-  await ann.expect("room.enter");
+  const [first, second] = await playersInWorld(test.url, "Ann", "Bob");
+  await using ann = present(first, "Ann");
+  await using bob = present(second, "Bob");
   const response = await bob.logout();
   assertEquals(response.status, 204);
   assertEquals(await ann.expect("room.leave"), { who: "Bob" });

@@ -134,6 +134,24 @@ export class TestPlayer implements AsyncDisposable {
   }
 }
 
+/**
+ * Registers players who all enter the world at the start room, each in turn; returns once every
+ * one has its room and has seen the later ones arrive.
+ */
+export async function playersInWorld(base: URL, ...names: string[]): Promise<TestPlayer[]> {
+  const players: TestPlayer[] = [];
+  for (const name of names) {
+    const player = await TestPlayer.register(base, name);
+    await player.connect();
+    await player.expect("room.look");
+    for (const earlier of players) {
+      await earlier.expect("room.enter", (data) => data.who === player.name);
+    }
+    players.push(player);
+  }
+  return players;
+}
+
 /** POSTs JSON to `path`. */
 export async function postJson(
   base: URL,

@@ -10,6 +10,7 @@ import type { Game } from "../game.ts";
 import type { PlayerState } from "../world.ts";
 import type { RoomDef } from "../world_data.ts";
 import type { Command } from "./command.ts";
+import { splitFirst } from "./parser.ts";
 
 /** The room `text` names: an exact id, or the one room whose id or name contains it. */
 export function findRoom(game: Game, text: string): RoomDef | "none" | "ambiguous" {
@@ -34,11 +35,6 @@ function onePlayer(game: Game, admin: PlayerState, name: string): PlayerState | 
     return undefined;
   }
   return matches[0];
-}
-
-function splitFirst(args: string): [string, string] {
-  const space = args.search(/\s/);
-  return space === -1 ? [args, ""] : [args.slice(0, space), args.slice(space + 1).trim()];
 }
 
 /** teleport, goto, broadcast, kick, shutdown. */

@@ -36,6 +36,12 @@ export function parseCommand(input: string): ParsedCommand {
   return { verb: text.slice(0, space).toLowerCase(), args: text.slice(space + 1).trim() };
 }
 
+/** Splits off the first word: `"ann hello there"` → `["ann", "hello there"]`. */
+export function splitFirst(args: string): [string, string] {
+  const space = args.search(/\s/);
+  return space === -1 ? [args, ""] : [args.slice(0, space), args.slice(space + 1).trim()];
+}
+
 /** The edit distance between two words (insertions, deletions, substitutions). */
 export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);

@@ -7,6 +7,7 @@
 import type { Game } from "../game.ts";
 import type { PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
+import { splitFirst } from "./parser.ts";
 
 function whisper(game: Game, player: PlayerState, targetName: string, text: string): void {
   if (targetName === "") {
@@ -38,11 +39,6 @@ function whisper(game: Game, player: PlayerState, targetName: string, text: stri
   target.replyTo = player.name;
   game.toPlayer(target, { type: "tell.received", data: { from: player.name, text } });
   game.toPlayer(player, { type: "tell.sent", data: { to: target.name, text } });
-}
-
-function splitFirst(args: string): [string, string] {
-  const space = args.search(/\s/);
-  return space === -1 ? [args, ""] : [args.slice(0, space), args.slice(space + 1).trim()];
 }
 
 /** say, emote, whisper, reply, ooc. */
