@@ -202,6 +202,23 @@ const NPC_FIELDS = new Set([
   "nocturnal",
 ]);
 
+/** The checks items and NPCs share: id, fields, keywords and a room to be in. */
+function placedThing(
+  check: Checker,
+  id: string,
+  raw: unknown,
+  existing: ReadonlyMap<string, unknown>,
+  allowed: Set<string>,
+): { fields: Json; keywords: string[]; room: string } {
+  check.id(id, "id");
+  if (existing.has(id)) check.fail("id", "is defined twice");
+  const fields = check.object(raw, "the definition");
+  check.known(allowed, fields, "");
+  const keywords = check.texts(fields.keywords, "keywords", false).map((k) => k.toLowerCase());
+  if (keywords.length === 0) check.fail("keywords", "must list at least one word");
+  return { fields, keywords, room: check.text(fields.room, "room", 200) };
+}
+
 async function readJson(path: string, label: string): Promise<unknown> {
   let text: string;
   try {
@@ -286,13 +303,7 @@ export async function loadWorld(dir: string): Promise<WorldData> {
 
     for (const [id, raw] of Object.entries(fileCheck.object(zone.items ?? {}, "items"))) {
       const check = new Checker(label, `item ${id}`);
-      check.id(id, "id");
-      if (items.has(id)) check.fail("id", "is defined twice");
-      const item = check.object(raw, "the item");
-      check.known(ITEM_FIELDS, item, "");
-      const keywords = check.texts(item.keywords, "keywords", false).map((k) => k.toLowerCase());
-      if (keywords.length === 0) check.fail("keywords", "must list at least one word");
-      const room = check.text(item.room, "room", 200);
+      const { fields: item, keywords, room } = placedThing(check, id, raw, items, ITEM_FIELDS);
       pendingPlaces.push({ file: label, what: `item ${id}`, room });
       items.set(id, {
         id,
@@ -306,13 +317,7 @@ export async function loadWorld(dir: string): Promise<WorldData> {
 
     for (const [id, raw] of Object.entries(fileCheck.object(zone.npcs ?? {}, "npcs"))) {
       const check = new Checker(label, `npc ${id}`);
-      check.id(id, "id");
-      if (npcs.has(id)) check.fail("id", "is defined twice");
-      const npc = check.object(raw, "the npc");
-      check.known(NPC_FIELDS, npc, "");
-      const keywords = check.texts(npc.keywords, "keywords", false).map((k) => k.toLowerCase());
-      if (keywords.length === 0) check.fail("keywords", "must list at least one word");
-      const room = check.text(npc.room, "room", 200);
+      const { fields: npc, keywords, room } = placedThing(check, id, raw, npcs, NPC_FIELDS);
       pendingPlaces.push({ file: label, what: `npc ${id}`, room });
       const says = check.texts(npc.says, "says");
       const emotes = check.texts(npc.emotes, "emotes");
