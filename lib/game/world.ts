@@ -232,14 +232,21 @@ export class World {
 
   /**
    * Finds what `word` names in a room: players, then NPCs, then items (the viewer's own items
-   * first when `carriedBy` is given), by keyword or name prefix, ignoring case.
+   * first when `carriedBy` is given, or only those with `carriedOnly`), by keyword or name
+   * prefix, ignoring case.
    *
    * @returns the unique match, `"none"`, or `"ambiguous"`.
    */
   find(
     room: string,
     word: string,
-    options: { players?: boolean; npcs?: boolean; items?: boolean; carriedBy?: string } = {},
+    options: {
+      players?: boolean;
+      npcs?: boolean;
+      items?: boolean;
+      carriedBy?: string;
+      carriedOnly?: boolean;
+    } = {},
   ): Target | "none" | "ambiguous" {
     const wanted = word.toLowerCase().trim();
     if (wanted === "") return "none";
@@ -260,9 +267,8 @@ export class World {
       }
     }
     if (options.items ?? true) {
-      const pool = options.carriedBy === undefined
-        ? this.itemsIn(room)
-        : [...this.itemsCarriedBy(options.carriedBy), ...this.itemsIn(room)];
+      const carried = options.carriedBy === undefined ? [] : this.itemsCarriedBy(options.carriedBy);
+      const pool = options.carriedOnly ? carried : [...carried, ...this.itemsIn(room)];
       for (const item of pool) {
         if (matches(item.def.name, item.def.keywords)) candidates.push({ kind: "item", item });
       }

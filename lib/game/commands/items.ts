@@ -18,17 +18,13 @@ function pick(
     game.error(player, where === "room" ? "Take what?" : "Drop what?", "missing_target");
     return undefined;
   }
-  const pool = where === "room"
-    ? game.world.itemsIn(player.room)
-    : game.world.itemsCarriedBy(player.id);
-  const wanted = word.toLowerCase();
-  const found = pool.filter((item) =>
-    item.def.keywords.some((keyword) => keyword.startsWith(wanted)) ||
-    item.def.name.toLowerCase().split(/\s+/).some((part) => part.startsWith(wanted))
-  );
-  const exact = found.filter((item) => item.def.keywords[0] === wanted);
-  const chosen = exact.length === 1 ? exact : found;
-  if (chosen.length === 0) {
+  const found = game.world.find(player.room, word, {
+    players: false,
+    npcs: false,
+    carriedBy: where === "carried" ? player.id : undefined,
+    carriedOnly: where === "carried",
+  });
+  if (found === "none") {
     game.error(
       player,
       where === "room" ? `You see no "${word}" here.` : `You are not carrying "${word}".`,
@@ -36,11 +32,11 @@ function pick(
     );
     return undefined;
   }
-  if (chosen.length > 1) {
+  if (found === "ambiguous") {
     game.error(player, `Which "${word}" do you mean? Be more specific.`, "ambiguous");
     return undefined;
   }
-  return chosen[0];
+  return found.kind === "item" ? found.item : undefined;
 }
 
 /** get, drop. */
