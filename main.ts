@@ -27,6 +27,7 @@ import { type ShutdownReport, Supervisor } from "./lib/lifecycle/supervisor.ts";
 import { supervisorMetrics } from "./lib/lifecycle/supervisor_metrics.ts";
 import { processMetrics } from "./lib/http/metrics.ts";
 import { serve, type Served } from "./lib/http/serve.ts";
+import { defaultMaxConnections, readFileLimit } from "./lib/http/file_limit.ts";
 import { createLogger, errorFields, type Logger } from "./lib/log.ts";
 import { startRealtime } from "./lib/realtime.ts";
 import { KvStore } from "./lib/store/kv_store.ts";
@@ -110,6 +111,7 @@ export async function startServer(
       allowedOrigins,
       status: () => ({
         ...realtime.status(),
+        connections: served?.connections.stats(),
         players: presence.stats(),
         commands: game.commandsRun,
         throttled: throttle.size,
@@ -118,6 +120,7 @@ export async function startServer(
         ...processMetrics(),
         ...supervisorMetrics(supervisor),
         ...realtime.metrics(),
+        ...(served?.connections.metrics() ?? []),
         ...gameMetrics(game, presence),
       ],
       routes: [
@@ -152,9 +155,24 @@ export async function startServer(
         await staticRoutes(config.staticDir),
       ],
     });
-    const server = served = await serve(supervisor, app.fetch, {
+    const fileLimit = readFileLimit();
+    const maxConnections = config.maxConnections ?? defaultMaxConnections(fileLimit);
+    const server = served = serve(supervisor, (request, info) => app.fetch(request, info), {
       hostname: config.host,
       port: config.port,
+      logger: logger.child({ part: "http" }),
+      limits: {
+        maxConnections,
+        headerTimeoutMs: config.headerTimeoutMs,
+        bodyTimeoutMs: config.bodyTimeoutMs,
+        idleTimeoutMs: config.idleTimeoutMs,
+      },
+    });
+    logger.info("connection limit", {
+      maxConnections,
+      from: config.maxConnections === undefined ? "file limit" : "MYTHOS_MAX_CONNECTIONS",
+      fileLimit: fileLimit.soft ?? "unknown",
+      fileLimitSource: fileLimit.source,
     });
     for (const origin of loopbackOrigins(server.addr)) allowedOrigins.add(origin);
     supervisor.markReady();

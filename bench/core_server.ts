@@ -9,6 +9,7 @@
 import { Hono } from "hono";
 import { loadConfig } from "../lib/config.ts";
 import { serve } from "../lib/http/serve.ts";
+import { defaultMaxConnections, readFileLimit } from "../lib/http/file_limit.ts";
 import { exitWhenIdle } from "../lib/lifecycle/exit.ts";
 import { handleShutdownSignals } from "../lib/lifecycle/signals.ts";
 import { Supervisor } from "../lib/lifecycle/supervisor.ts";
@@ -60,7 +61,11 @@ const app = createApp({
   ],
 });
 
-const { addr } = await serve(supervisor, app.fetch, { hostname: config.host, port: config.port });
+const { addr } = serve(supervisor, (request, info) => app.fetch(request, info), {
+  hostname: config.host,
+  port: config.port,
+  limits: { maxConnections: config.maxConnections ?? defaultMaxConnections(readFileLimit()) },
+});
 supervisor.markReady();
 logger.info("listening", { port: addr.port });
 {

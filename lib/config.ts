@@ -71,6 +71,16 @@ export interface Config {
   loginAttemptsPerMinute: number;
   /** Failed logins allowed per name per 15 minutes. */
   loginFailuresPerName: number;
+  /** Open connections at most; `undefined` derives the cap from the open-file limit. */
+  maxConnections: number | undefined;
+  /** Longest wait for a new connection's request headers, in milliseconds. */
+  headerTimeoutMs: number;
+  /** Longest a request body may take to arrive, in milliseconds. */
+  bodyTimeoutMs: number;
+  /** Longest a keep-alive connection may sit idle between requests, in milliseconds. */
+  idleTimeoutMs: number;
+  /** Proxy addresses whose `X-Forwarded-For` is believed. */
+  trustedProxies: string[];
 }
 
 /** A setting has a value the server cannot use. */
@@ -199,6 +209,31 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultText: "5",
     meaning: "failed logins per name per 15 minutes",
   },
+  {
+    variable: "MYTHOS_MAX_CONNECTIONS",
+    defaultText: "derived",
+    meaning: "open connections at most; default: the open-file limit less a reserve",
+  },
+  {
+    variable: "MYTHOS_HEADER_TIMEOUT_MS",
+    defaultText: "10000",
+    meaning: "a new connection must send its request headers within this",
+  },
+  {
+    variable: "MYTHOS_BODY_TIMEOUT_MS",
+    defaultText: "10000",
+    meaning: "a request body must arrive within this",
+  },
+  {
+    variable: "MYTHOS_IDLE_TIMEOUT_MS",
+    defaultText: "60000",
+    meaning: "a keep-alive connection idle between requests for this long is closed",
+  },
+  {
+    variable: "MYTHOS_TRUSTED_PROXIES",
+    defaultText: "empty",
+    meaning: "proxy addresses whose `X-Forwarded-For` is believed",
+  },
 ];
 
 function integer(
@@ -308,6 +343,34 @@ function admins(env: EnvReader): string[] {
   return names.map((name) => name.toLowerCase());
 }
 
+function optionalInteger(
+  env: EnvReader,
+  variable: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const raw = env(variable);
+  if (raw === undefined || raw.trim() === "") return undefined;
+  return integer(env, variable, min, min, max);
+}
+
+function trustedProxies(env: EnvReader): string[] {
+  const variable = "MYTHOS_TRUSTED_PROXIES";
+  const raw = env(variable) ?? "";
+  const addresses = raw.split(",").map((address) => address.trim()).filter((a) => a !== "");
+  for (const address of addresses) {
+    if (!/^[0-9a-fA-F.:]+$/.test(address) || !(address.includes(".") || address.includes(":"))) {
+      throw new ConfigError(
+        variable,
+        `${variable} must be comma-separated IP addresses such as 127.0.0.1,::1, got ${
+          JSON.stringify(address)
+        }`,
+      );
+    }
+  }
+  return addresses.map((address) => address.toLowerCase());
+}
+
 /**
  * Reads the settings from the environment.
  *
@@ -351,6 +414,11 @@ export function loadConfig(env: EnvReader = (name) => Deno.env.get(name)): Confi
     loginAttemptsPerMinute: integer(env, "MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE", 20, 1, 1_000_000),
     loginFailuresPerName: integer(env, "MYTHOS_LOGIN_FAILURES_PER_NAME", 5, 1, 1_000_000),
     historyMs: integer(env, "MYTHOS_HISTORY_MS", 120_000, 1000, 86_400_000),
+    maxConnections: optionalInteger(env, "MYTHOS_MAX_CONNECTIONS", 1, 10_000_000),
+    headerTimeoutMs: integer(env, "MYTHOS_HEADER_TIMEOUT_MS", 10_000, 10, 3_600_000),
+    bodyTimeoutMs: integer(env, "MYTHOS_BODY_TIMEOUT_MS", 10_000, 10, 3_600_000),
+    idleTimeoutMs: integer(env, "MYTHOS_IDLE_TIMEOUT_MS", 60_000, 10, 86_400_000),
+    trustedProxies: trustedProxies(env),
   };
   // Replay must cover a reconnect at any moment of the grace.
   if (config.historyMs < config.linkdeadGraceMs) {

@@ -1,49 +1,263 @@
 /**
- * Serving an app with `Deno.serve`, closed in the last shutdown phase.
+ * Serving an app over HTTP with a cap on open connections and time limits on slow clients;
+ * closed in the last shutdown phase.
+ *
+ * `Deno.serve` accepts every connection and keeps it for as long as the client likes, and when
+ * the process runs out of file descriptors its listener fails with an error that ends the
+ * process. So the server accepts connections itself (`Deno.listen`), refuses those beyond the cap
+ * with a 503, and hands each accepted one to Deno's HTTP server for that connection
+ * (`serveHttpOnConnection`, the function `Deno.serve` and `node:http` are built on, reached
+ * through `Deno[Deno.internal]` because Deno exposes no public form of it). Each connection gets
+ * its own abort signal, which the {@linkcode ConnectionGuard}'s sweep trips when the client
+ * overstays a phase.
+ *
+ * The accept loop is a critical task: if it fails for a reason other than a passing shortage
+ * (out of descriptors, a connection aborted before it was accepted), the server shuts down in
+ * order, saving everyone, and exits non-zero with the cause in the log.
  *
  * @module
  */
 
+import { delay } from "@std/async/delay";
 import { settlesBefore } from "../lifecycle/deadline.ts";
 import type { Supervisor } from "../lifecycle/supervisor.ts";
+import { every } from "../lifecycle/ticker.ts";
+import { errorFields, type Logger, silentLogger } from "../log.ts";
+import { ConnectionGuard, type ConnectionLimits, type TrackedConnection } from "./connections.ts";
 
 /** A listening HTTP server. */
 export interface Served {
   /** Where it listens, such as `http://127.0.0.1:8000`. */
   url: URL;
-  /** The address `Deno.serve` reported. */
+  /** The address it listens on. */
   addr: Deno.NetAddr;
+  /** Open connections and their limits. */
+  connections: ConnectionGuard;
   /** Resolves once the server has closed gracefully. */
   closed: Promise<void>;
 }
 
+/** What a request handler is told besides the request. */
+export interface RequestInfo extends Deno.ServeHandlerInfo<Deno.NetAddr> {
+  /** The connection the request came on. */
+  connection: TrackedConnection;
+}
+
+/** Handles one request. */
+export type RequestHandler = (request: Request, info: RequestInfo) => Response | Promise<Response>;
+
+/** Options for {@linkcode serve}. */
+export interface ServeOptions {
+  /** Address to listen on. */
+  hostname: string;
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  /** Cap and time limits; default: a cap of 1,000 and 10 s / 10 s / 60 s. */
+  limits?: Partial<ConnectionLimits>;
+  /** Where accept trouble is logged. */
+  logger?: Logger;
+}
+
+/** Name of the accept loop's task. */
+export const ACCEPT_TASK = "http.accept";
+
+/** Name of the task that closes connections overstaying a phase. */
+export const SWEEP_TASK = "http.connections";
+
+const DEFAULT_LIMITS: ConnectionLimits = {
+  maxConnections: 1000,
+  headerTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  idleTimeoutMs: 60_000,
+};
+
+/** Seconds a refused client is told to wait. */
+const REFUSED_RETRY_AFTER_SECONDS = 5;
+
+/** Pause after an accept failure such as running out of descriptors, in milliseconds. */
+const ACCEPT_BACKOFF_MS = 100;
+
+/** The answer to a connection beyond the cap, written before closing it. */
+const REFUSAL = (() => {
+  const body = JSON.stringify({
+    error: { code: "unavailable", message: "The server is full; please try again shortly" },
+  });
+  return new TextEncoder().encode(
+    "HTTP/1.1 503 Service Unavailable\r\n" +
+      `retry-after: ${REFUSED_RETRY_AFTER_SECONDS}\r\n` +
+      "content-type: application/json\r\n" +
+      "cache-control: no-store\r\n" +
+      "connection: close\r\n" +
+      `content-length: ${new TextEncoder().encode(body).byteLength}\r\n\r\n` + body,
+  );
+})();
+
+/** Deno's HTTP server for one accepted connection. */
+type ServeOnConnection = (
+  connection: Deno.Conn,
+  signal: AbortSignal,
+  handler: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Promise<Response>,
+  onError: (error: unknown) => Response,
+  onListen: () => void,
+) => Deno.HttpServer<Deno.NetAddr>;
+
+function serveOnConnection(): ServeOnConnection {
+  const internal = (Deno as unknown as Record<symbol, Record<string, unknown> | undefined>)[
+    (Deno as unknown as { internal: symbol }).internal
+  ];
+  const fn = internal?.serveHttpOnConnection;
+  if (typeof fn !== "function") {
+    throw new Error(
+      `This Deno (${Deno.version.deno}) has no serveHttpOnConnection; run the pinned Deno 2.9`,
+    );
+  }
+  return fn as ServeOnConnection;
+}
+
+/** Accept errors that pass: the process is out of descriptors or memory for a moment, or a
+ * client gave up before its connection was accepted. */
+const PASSING_ACCEPT_ERROR = /os error (23|24|103|105|12)\b/;
+
 /**
- * Starts `Deno.serve` for `handler` and registers its graceful close in the `close` phase
- * (`closed` tells other close hooks when it is done).
+ * Listens on `options.hostname:port`, serving `handler` on each accepted connection; spawns the
+ * accept loop (critical) and the sweep of slow connections, and registers the graceful close in
+ * the `close` phase (`closed` tells other close hooks when it is done).
  *
- * No `signal` is given to `Deno.serve`: aborting it after `shutdown()` has begun throws inside
- * Deno 2.9, and it is not needed, because event streams have all ended by the close phase.
+ * @throws {Deno.errors.AddrInUse} when the port is taken (and other listen errors).
  */
-export async function serve(
+export function serve(
   supervisor: Supervisor,
-  handler: Deno.ServeHandler,
-  options: { hostname: string; port: number },
-): Promise<Served> {
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname: options.hostname,
-    port: options.port,
-    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-  }, handler);
+  handler: RequestHandler,
+  options: ServeOptions,
+): Served {
+  const serveOn = serveOnConnection();
+  const logger = options.logger ?? silentLogger;
+  const guard = new ConnectionGuard({ ...DEFAULT_LIMITS, ...options.limits });
+  const listener = Deno.listen({ hostname: options.hostname, port: options.port });
+  const servers = new Map<Deno.HttpServer, Promise<void>>();
+  let listening = true;
+  const stopListening = () => {
+    if (!listening) return;
+    listening = false;
+    listener.close();
+  };
+
+  const onError = (error: unknown): Response => {
+    logger.error("request handler failed", { error: errorFields(error) });
+    return new Response(null, { status: 500 });
+  };
+
+  const serveConnection = (connection: Deno.Conn) => {
+    const tracked = guard.admit();
+    let inFlight = 0;
+    const handle = async (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => {
+      inFlight++;
+      tracked.requests++;
+      tracked.enter("busy");
+      const settled = () => {
+        inFlight--;
+        if (inFlight === 0) tracked.enter("idle");
+      };
+      let response: Response;
+      try {
+        response = await handler(request, {
+          remoteAddr: info.remoteAddr,
+          completed: info.completed,
+          connection: tracked,
+        });
+      } catch (error) {
+        settled();
+        throw error;
+      }
+      const type = response.headers.get("content-type") ?? "";
+      if (type.startsWith("text/event-stream")) tracked.enter("streaming");
+      else if (tracked.phase !== "streaming") tracked.enter("responding");
+      info.completed.then(settled, settled);
+      return response;
+    };
+    const server = serveOn(connection, tracked.controller.signal, handle, onError, () => {});
+    servers.set(
+      server,
+      server.finished.catch((error) => {
+        logger.debug("connection ended with an error", { error: errorFields(error) });
+        // A connection whose client vanished mid-response finishes its loop with the response's
+        // resource still open; shutting its server down releases it.
+      }).then(() => server.shutdown()).catch(() => {}).finally(() => {
+        guard.release(tracked);
+        servers.delete(server);
+      }),
+    );
+  };
+
+  const refuse = async (connection: Deno.Conn) => {
+    guard.refused();
+    try {
+      // A few hundred bytes fit in a new socket's send buffer: this does not wait on the client.
+      await connection.write(REFUSAL);
+    } catch {
+      // The client is already gone.
+    } finally {
+      connection.close();
+    }
+  };
+
+  let lastAcceptWarning = -Infinity;
+  supervisor.spawn(ACCEPT_TASK, async (signal) => {
+    signal.addEventListener("abort", stopListening, { once: true });
+    try {
+      while (!signal.aborted) {
+        let connection: Deno.Conn;
+        try {
+          connection = await listener.accept();
+        } catch (error) {
+          if (signal.aborted || !listening || error instanceof Deno.errors.BadResource) return;
+          if (!PASSING_ACCEPT_ERROR.test(String(error))) throw error;
+          guard.acceptFailed();
+          if (performance.now() - lastAcceptWarning > 5000) {
+            lastAcceptWarning = performance.now();
+            logger.warn("accepting a connection failed; retrying", {
+              error: errorFields(error),
+              open: guard.size,
+              maxConnections: guard.limits.maxConnections,
+            });
+          }
+          await delay(ACCEPT_BACKOFF_MS, { signal }).catch(() => {});
+          continue;
+        }
+        if (guard.hasRoom) serveConnection(connection);
+        else await refuse(connection);
+      }
+    } finally {
+      signal.removeEventListener("abort", stopListening);
+    }
+  }, { critical: true, restart: false });
+
+  supervisor.spawn(SWEEP_TASK, (signal) =>
+    every(guard.sweepIntervalMs, () => {
+      guard.sweep();
+    }, { signal }));
+
   const closed = Promise.withResolvers<void>();
   supervisor.onShutdown("close", "http server", async (signal) => {
-    const done = server.shutdown();
-    done.then(closed.resolve, closed.resolve);
-    if (!(await settlesBefore(done, signal))) {
-      throw new Error("HTTP server did not close before the deadline");
+    stopListening();
+    const done = Promise.all(
+      [...servers].map(([server, ended]) => server.shutdown().then(() => ended, () => ended)),
+    );
+    try {
+      if (!(await settlesBefore(done, signal))) {
+        guard.abortAll();
+        throw new Error("HTTP server did not close before the deadline");
+      }
+    } finally {
+      closed.resolve();
     }
   });
-  const addr = await listening.promise;
+  const addr = listener.addr as Deno.NetAddr;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
-  return { url: new URL(`http://${host}:${addr.port}`), addr, closed: closed.promise };
+  return {
+    url: new URL(`http://${host}:${addr.port}`),
+    addr,
+    connections: guard,
+    closed: closed.promise,
+  };
 }

@@ -37,7 +37,7 @@ export interface StreamServer extends AsyncDisposable {
 export const TEST_PLAYER_HEADER = "x-test-player";
 
 /** Starts a stream server: `await using server = await startStreamServer()`. */
-export async function startStreamServer(
+export function startStreamServer(
   settings: Partial<RealtimeSettings> & { shutdownDeadlineMs?: number } = {},
 ): Promise<StreamServer> {
   const logger = createLogger({ write: () => {} });
@@ -71,10 +71,13 @@ export async function startStreamServer(
       },
     })],
   });
-  const { url } = await serve(supervisor, app.fetch, { hostname: "127.0.0.1", port: 0 });
+  const { url } = serve(supervisor, (request, info) => app.fetch(request, info), {
+    hostname: "127.0.0.1",
+    port: 0,
+  });
   supervisor.markReady();
   const eventsUrl = new URL("/api/events", url);
-  return {
+  return Promise.resolve({
     url,
     supervisor,
     bus,
@@ -88,5 +91,5 @@ export async function startStreamServer(
     [Symbol.asyncDispose]: async () => {
       await supervisor.shutdown({ reason: "test over" });
     },
-  };
+  });
 }
