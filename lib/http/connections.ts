@@ -81,6 +81,8 @@ export class TrackedConnection {
 export interface ConnectionStats {
   /** Connections open now. */
   open: number;
+  /** Open connections by what they are doing. */
+  phases: Record<ConnectionPhase, number>;
   /** Most connections open at once since start. */
   peak: number;
   /** The cap. */
@@ -95,6 +97,7 @@ export interface ConnectionStats {
 
 /** Counts open connections against the cap and closes those that overstay a phase. */
 export class ConnectionGuard {
+  /** The limits in force (the cap may be lowered by {@linkcode ConnectionGuard.lowerCap}). */
   readonly limits: ConnectionLimits;
   readonly #open = new Set<TrackedConnection>();
   readonly #now: () => number;
@@ -110,7 +113,7 @@ export class ConnectionGuard {
 
   /** Creates a guard with no connections. */
   constructor(limits: ConnectionLimits, now: () => number = performance.now.bind(performance)) {
-    this.limits = limits;
+    this.limits = { ...limits };
     this.#now = now;
   }
 
@@ -135,6 +138,19 @@ export class ConnectionGuard {
   /** Forgets a connection that has closed. */
   release(connection: TrackedConnection): void {
     this.#open.delete(connection);
+  }
+
+  /**
+   * Lowers the cap to `cap` (never raises it): the process ran out of descriptors below the cap,
+   * so the real limit is lower than the one it was derived from.
+   *
+   * @returns whether the cap changed.
+   */
+  lowerCap(cap: number): boolean {
+    const lowered = Math.max(1, Math.floor(cap));
+    if (lowered >= this.limits.maxConnections) return false;
+    this.limits.maxConnections = lowered;
+    return true;
   }
 
   /** Counts a connection refused at the cap. */
@@ -175,8 +191,18 @@ export class ConnectionGuard {
 
   /** Figures for the status page. */
   stats(): ConnectionStats {
+    const phases: Record<ConnectionPhase, number> = {
+      headers: 0,
+      idle: 0,
+      body: 0,
+      busy: 0,
+      responding: 0,
+      streaming: 0,
+    };
+    for (const connection of this.#open) phases[connection.phase]++;
     return {
       open: this.#open.size,
+      phases,
       peak: this.#peak,
       max: this.limits.maxConnections,
       refused: this.#refused,

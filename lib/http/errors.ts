@@ -33,6 +33,18 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * The client hung up or was cut off mid-request (such as while sending its body). Not a server
+ * fault: logged at debug, and answered with nothing anyone will read.
+ */
+export class ClientGoneError extends Error {
+  /** Creates the error; `cause` is what the read threw. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ClientGoneError";
+  }
+}
+
 /** The JSON body of an error response. */
 export interface ErrorBody {
   /** The error. */
@@ -74,6 +86,10 @@ export function handleError(logger: Logger): (error: Error, c: Context) => Respo
   return (error, c) => {
     if (error instanceof HttpError) {
       return errorResponse(error.status, error.code, error.message, error.headers);
+    }
+    if (error instanceof ClientGoneError) {
+      logger.debug("client went away mid-request", { method: c.req.method, path: c.req.path });
+      return new Response(null, { status: 400 });
     }
     if (error instanceof HTTPException && error.status < 500) {
       const status = error.status as ContentfulStatusCode;

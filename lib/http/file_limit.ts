@@ -12,7 +12,7 @@
 export interface FileLimit {
   /** The soft `RLIMIT_NOFILE` of this process, or `undefined` when it could not be read. */
   soft: number | undefined;
-  /** `/proc/self/limits`, or `unknown`. */
+  /** `/proc/self/limits`, or why it could not be read. */
   source: string;
 }
 
@@ -22,7 +22,12 @@ export const RESERVED_DESCRIPTORS = 64;
 /** The cap used when the file limit cannot be read (a conservative 1,024-descriptor system). */
 const FALLBACK_LIMIT = 1024;
 
-/** Reads the soft open-file limit from `/proc/self/limits` (Linux). */
+/**
+ * Reads the soft open-file limit from `/proc/self/limits` (Linux). Deno lets only a process run
+ * with `--allow-all` read `/proc/self`; under `deno task start`'s narrower permissions the limit
+ * is unknown and the Linux default of 1,024 is assumed (the server also learns the real limit
+ * when it first runs out; see `serve.ts`).
+ */
 export function readFileLimit(): FileLimit {
   try {
     const text = Deno.readTextFileSync("/proc/self/limits");
@@ -33,10 +38,15 @@ export function readFileLimit(): FileLimit {
     if (Number.isSafeInteger(value) && value > 0) {
       return { soft: value, source: "/proc/self/limits" };
     }
-  } catch {
-    // Not Linux, or not allowed to read it: fall back below.
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) {
+      return {
+        soft: undefined,
+        source: "assumed 1024 (reading /proc/self/limits needs --allow-all)",
+      };
+    }
   }
-  return { soft: undefined, source: "unknown" };
+  return { soft: undefined, source: "assumed 1024 (no /proc/self/limits)" };
 }
 
 /**

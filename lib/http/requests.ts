@@ -6,7 +6,8 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { errorResponse, HttpError } from "./errors.ts";
+import { ClientGoneError, errorResponse, HttpError } from "./errors.ts";
+import type { TrackedConnection } from "./connections.ts";
 
 /** The largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 4096;
@@ -62,16 +63,25 @@ export async function readJsonObject(
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (body !== null) {
+    // While the body arrives the connection is in its body phase: too slow, and it is closed.
+    using _reading = connectionOf(c)?.readingBody();
     const reader = body.getReader();
     while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        throw new ClientGoneError("The client went away while sending the request body", {
+          cause: error,
+        });
+      }
+      if (chunk.done) break;
+      size += chunk.value.byteLength;
       if (size > maxBytes) {
         await reader.cancel();
         throw new HttpError(413, "payload_too_large", `The body must be at most ${maxBytes} bytes`);
       }
-      chunks.push(value);
+      chunks.push(chunk.value);
     }
   }
   const bytes = new Uint8Array(size);
@@ -90,6 +100,11 @@ export async function readJsonObject(
     throw new HttpError(400, "bad_json", "The body must be a JSON object");
   }
   return value as Record<string, unknown>;
+}
+
+/** The connection a request came on (`undefined` for `app.request()` in tests). */
+export function connectionOf(c: Context): TrackedConnection | undefined {
+  return (c.env as { connection?: TrackedConnection } | undefined)?.connection;
 }
 
 /** The client's address as Deno reports it, or `unknown` (in-process tests). */

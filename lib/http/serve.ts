@@ -118,6 +118,50 @@ function serveOnConnection(): ServeOnConnection {
  * client gave up before its connection was accepted. */
 const PASSING_ACCEPT_ERROR = /os error (23|24|103|105|12)\b/;
 
+/** The process (24) or the system (23) is out of file descriptors. */
+const OUT_OF_DESCRIPTORS = /os error (23|24)\b/;
+
+/** Descriptors left free below the point where the process ran out, once it has. */
+const LEARNED_RESERVE = 32;
+
+/**
+ * One descriptor held back so that, when the process runs out, the server can still accept the
+ * waiting connection to answer it 503 instead of leaving it in the backlog (the trick nginx and
+ * libev use).
+ */
+class SpareDescriptor {
+  #file: Deno.FsFile | undefined;
+
+  constructor() {
+    this.#take();
+  }
+
+  /** Frees the spare for a moment; returns whether there was one. */
+  release(): boolean {
+    if (this.#file === undefined) return false;
+    this.#file.close();
+    this.#file = undefined;
+    return true;
+  }
+
+  /** Takes the spare again, if a descriptor is free. */
+  restore(): void {
+    if (this.#file === undefined) this.#take();
+  }
+
+  close(): void {
+    this.release();
+  }
+
+  #take(): void {
+    try {
+      this.#file = Deno.openSync("/dev/null");
+    } catch {
+      this.#file = undefined;
+    }
+  }
+}
+
 /**
  * Listens on `options.hostname:port`, serving `handler` on each accepted connection; spawns the
  * accept loop (critical) and the sweep of slow connections, and registers the graceful close in
@@ -201,9 +245,31 @@ export function serve(
     }
   };
 
+  /** Out of descriptors: learn a lower cap, and answer the waiting client with the spare. */
+  const outOfDescriptors = async (error: unknown, spare: SpareDescriptor) => {
+    if (guard.lowerCap(guard.size - LEARNED_RESERVE)) {
+      logger.warn("out of file descriptors below the connection cap; lowering the cap", {
+        error: errorFields(error),
+        open: guard.size,
+        maxConnections: guard.limits.maxConnections,
+        advice: "raise the open-file limit (ulimit -n) or set MYTHOS_MAX_CONNECTIONS",
+      });
+    }
+    if (!spare.release()) return false;
+    try {
+      await refuse(await listener.accept());
+      return true;
+    } catch {
+      return false;
+    } finally {
+      spare.restore();
+    }
+  };
+
   let lastAcceptWarning = -Infinity;
   supervisor.spawn(ACCEPT_TASK, async (signal) => {
     signal.addEventListener("abort", stopListening, { once: true });
+    const spare = new SpareDescriptor();
     try {
       while (!signal.aborted) {
         let connection: Deno.Conn;
@@ -213,6 +279,9 @@ export function serve(
           if (signal.aborted || !listening || error instanceof Deno.errors.BadResource) return;
           if (!PASSING_ACCEPT_ERROR.test(String(error))) throw error;
           guard.acceptFailed();
+          if (OUT_OF_DESCRIPTORS.test(String(error)) && await outOfDescriptors(error, spare)) {
+            continue;
+          }
           if (performance.now() - lastAcceptWarning > 5000) {
             lastAcceptWarning = performance.now();
             logger.warn("accepting a connection failed; retrying", {
@@ -228,6 +297,7 @@ export function serve(
         else await refuse(connection);
       }
     } finally {
+      spare.close();
       signal.removeEventListener("abort", stopListening);
     }
   }, { critical: true, restart: false });

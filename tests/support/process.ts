@@ -32,6 +32,8 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** The script to run, relative to the project root; default `main.ts`. */
   script?: string;
+  /** Starts the process under `ulimit -n <fileLimit>` (through `sh`). */
+  fileLimit?: number;
 }
 
 async function collectLines(
@@ -45,16 +47,20 @@ async function collectLines(
 
 /** Starts the server as a child process with `deno run`, as `deno task start` would. */
 export function spawnServer(options: SpawnOptions = {}): ServerProcess {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-sys",
-      new URL(options.script ?? "main.ts", ROOT).pathname,
-    ],
+  const denoArgs = [
+    "run",
+    "--allow-net",
+    "--allow-env",
+    "--allow-read",
+    "--allow-write",
+    "--allow-sys",
+    new URL(options.script ?? "main.ts", ROOT).pathname,
+  ];
+  const limited = options.fileLimit !== undefined;
+  const command = new Deno.Command(limited ? "sh" : Deno.execPath(), {
+    args: limited
+      ? ["-c", `ulimit -n ${options.fileLimit} && exec "$0" "$@"`, Deno.execPath(), ...denoArgs]
+      : denoArgs,
     cwd: ROOT.pathname,
     env: {
       MYTHOS_PORT: "0",
