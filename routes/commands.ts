@@ -43,9 +43,14 @@ export function commandRoutes(deps: CommandDeps): Hono {
     if (result.accepted) return c.json({ accepted: true }, 202);
     if (result.reason === "rate_limited") {
       const seconds = String(Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
-      throw new HttpError(429, "rate_limited", "Too many commands; slow down", {
-        "retry-after": seconds,
-      });
+      throw new HttpError(
+        429,
+        "rate_limited",
+        "You are moving faster than your thoughts can follow. Slow down a moment.",
+        {
+          "retry-after": seconds,
+        },
+      );
     }
     throw new HttpError(
       409,

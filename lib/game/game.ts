@@ -15,7 +15,7 @@ import type { ItemPlacement, PlayerRecord, Store } from "../store/store.ts";
 import { MythosClock } from "./clock.ts";
 import { parseCommand, type ParsedCommand } from "./commands/parser.ts";
 import { runCommand } from "./commands/registry.ts";
-import { TokenBucket } from "./rate_limit.ts";
+import { CommandGate } from "./command_gate.ts";
 import { clampLucidity, type ItemState, type PlayerState, World } from "./world.ts";
 
 /** The bus topic of a room. */
@@ -73,10 +73,7 @@ export class Game {
   /** Room where a player whose lucidity reaches zero wakes up. */
   readonly recoveryRoom: string | undefined;
   readonly #admins: Set<string>;
-  readonly #rate: number;
-  readonly #burst: number;
-  readonly #buckets = new Map<string, TokenBucket>();
-  readonly #queues = new Map<string, Promise<void>>();
+  readonly #gate: CommandGate;
   readonly #scheduleShutdown: GameOptions["scheduleShutdown"];
   #commandsRun = 0;
   #savedHour: number | undefined;
@@ -92,8 +89,10 @@ export class Game {
     this.random = options.random ?? Math.random;
     this.recoveryRoom = options.recoveryRoom;
     this.#admins = new Set([...(options.admins ?? [])].map((name) => name.toLowerCase()));
-    this.#rate = options.commandRate ?? 10;
-    this.#burst = options.commandBurst ?? 20;
+    this.#gate = new CommandGate({
+      ratePerSecond: options.commandRate ?? 10,
+      burst: options.commandBurst ?? 20,
+    });
     this.#scheduleShutdown = options.scheduleShutdown;
   }
 
@@ -230,7 +229,6 @@ export class Game {
     this.bus.leaveTopic(player.id, roomTopic(player.room));
     this.toRoom(player.room, { type: "room.leave", data: { who: player.name } });
     this.bus.release(player.id, finalFrame);
-    this.#buckets.delete(player.id);
     this.logger.info("player left", { player: player.name, reason });
     await this.store.savePlayers([this.world.record(player, lastEventId)]);
   }
@@ -245,29 +243,17 @@ export class Game {
     if (!this.#accepting) return { accepted: false, reason: "closing" };
     const player = this.world.player(playerId);
     if (player === undefined) return { accepted: false, reason: "not_in_world" };
-    let bucket = this.#buckets.get(playerId);
-    if (bucket === undefined) {
-      bucket = new TokenBucket(this.#rate, this.#burst);
-      this.#buckets.set(playerId, bucket);
-    }
-    const wait = bucket.take();
-    if (wait > 0) {
-      this.error(
-        player,
-        "You are moving faster than your thoughts can follow. Slow down a moment.",
-        "rate_limited",
-      );
-      return { accepted: false, reason: "rate_limited", retryAfterMs: wait };
-    }
-    const previous = this.#queues.get(playerId) ?? Promise.resolve();
-    const run = previous.then(() => this.#run(playerId, input));
-    this.#queues.set(playerId, run);
-    try {
-      await run;
-    } finally {
-      if (this.#queues.get(playerId) === run) this.#queues.delete(playerId);
-    }
+    // A refused command's answer is the HTTP 429 alone: publishing a notice for each would let
+    // a player's own flood push their replay history out.
+    const wait = this.#gate.admit(playerId);
+    if (wait > 0) return { accepted: false, reason: "rate_limited", retryAfterMs: wait };
+    await this.#gate.run(playerId, () => this.#run(playerId, input));
     return { accepted: true };
+  }
+
+  /** Forgets rate-limit buckets that have refilled; run now and then so memory stays flat. */
+  sweepRateLimits(): void {
+    this.#gate.sweep();
   }
 
   /** Whether `player` may use admin commands. */

@@ -25,6 +25,12 @@ export class TokenBucket {
     this.#updatedAt = now();
   }
 
+  /** Whether the bucket has refilled to its burst (it is then the same as a new one). */
+  get full(): boolean {
+    const elapsed = this.#now() - this.#updatedAt;
+    return this.#tokens + (elapsed * this.#rate) / 1000 >= this.#burst;
+  }
+
   /** Takes a token if there is one: returns 0, or the milliseconds until one will be there. */
   take(): number {
     const now = this.#now();

@@ -65,7 +65,11 @@ export function startGameTasks(
   supervisor.spawn(GAME_TASKS.reaper, (signal) => presence.run(signal), { critical: true });
   supervisor.spawn(
     GAME_TASKS.throttleSweep,
-    (signal) => every(60_000, () => throttle.sweep(), { signal }),
+    (signal) =>
+      every(60_000, () => {
+        throttle.sweep();
+        game.sweepRateLimits();
+      }, { signal }),
   );
   supervisor.onShutdown("accept", "game", () => game.stopAccepting());
   supervisor.onShutdown("persist", "players", async () => ({

@@ -99,8 +99,8 @@ async function send(command, options = { echo: true }) {
   try {
     await api.sendCommand(command);
   } catch (error) {
-    // A refused command is said plainly (rate limits also arrive as a system.error event).
-    if (error.status !== 429) print(error.message, "error");
+    // A refused command is said plainly; the server publishes nothing for it.
+    print(error.message, "error");
   }
 }
 
