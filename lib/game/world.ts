@@ -29,8 +29,11 @@ export interface PlayerState {
   resting: boolean;
   /** Whether position or stats changed since the last save. */
   dirty: boolean;
-  /** Who last whispered to this player (for `reply`). */
-  replyTo: string | undefined;
+  /**
+   * Who last whispered to this player (for `reply`): their account id, so a reply never reaches
+   * someone else who answers to the same name, and their name, to say they have gone.
+   */
+  replyTo: { id: string; name: string } | undefined;
   /** Whether the player may use admin commands. */
   admin: boolean;
   /** When the record was created (kept for saving). */

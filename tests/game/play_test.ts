@@ -100,6 +100,32 @@ Deno.test("whisper reaches one player anywhere, and reply answers the last whisp
   assertEquals((await ann.expect("system.error")).code, "no_such_player");
 });
 
+Deno.test("reply goes to the account that whispered, never to another player who answers to the name", async () => {
+  await using test = await startTestServer({ env: QUIET_WORLD });
+  await using ann = await TestPlayer.register(test.url, "Ann");
+  await using bobby = await TestPlayer.register(test.url, "Bobby");
+  await using annabel = await TestPlayer.register(test.url, "Annabel");
+  for (const player of [ann, bobby, annabel]) {
+    await player.connect();
+    await player.expect("room.look");
+  }
+  await ann.do("whisper bobby Meet me at the library.");
+  await bobby.expect("tell.received");
+  await ann.do("quit");
+  await ann.stream.rest();
+  await bobby.do("reply On my way.");
+  const refused = await bobby.expect("system.error");
+  assertEquals([refused.code, refused.text], ["no_such_player", "Ann is no longer abroad."]);
+  await bobby.do("say marker");
+  const frames = [];
+  while (true) {
+    const frame = present(await annabel.stream.next(), "a frame");
+    frames.push(frame.event);
+    if (frame.event === "room.say") break;
+  }
+  assert(!frames.includes("tell.received"), `Annabel got the reply: ${frames}`);
+});
+
 Deno.test("ooc reaches everyone, who lists players, help and time answer", async () => {
   await using test = await startTestServer({ env: QUIET_WORLD });
   const { ann, bob } = await twoPlayers(test.url);

@@ -27,7 +27,10 @@ function whisper(game: Game, player: PlayerState, targetName: string, text: stri
     );
     return;
   }
-  const target = matches[0] as PlayerState;
+  whisperTo(game, player, matches[0] as PlayerState, text);
+}
+
+function whisperTo(game: Game, player: PlayerState, target: PlayerState, text: string): void {
   if (target === player) {
     game.error(player, "You mutter to yourself. It is not a good sign.", "self");
     return;
@@ -36,7 +39,7 @@ function whisper(game: Game, player: PlayerState, targetName: string, text: stri
     game.error(player, `Whisper what to ${target.name}?`, "missing_text");
     return;
   }
-  target.replyTo = player.name;
+  target.replyTo = { id: player.id, name: player.name };
   game.toPlayer(target, { type: "tell.received", data: { from: player.name, text } });
   game.toPlayer(player, { type: "tell.sent", data: { to: target.name, text } });
 }
@@ -83,7 +86,12 @@ export const talkCommands: readonly Command[] = [
         game.error(player, "No one has whispered to you yet.", "no_reply");
         return;
       }
-      whisper(game, player, player.replyTo, text);
+      const target = game.world.player(player.replyTo.id);
+      if (target === undefined) {
+        game.error(player, `${player.replyTo.name} is no longer abroad.`, "no_such_player");
+        return;
+      }
+      whisperTo(game, player, target, text);
     },
   },
   {
