@@ -31,6 +31,8 @@ import { defaultMaxConnections, readFileLimit } from "./lib/http/file_limit.ts";
 import { createLogger, errorFields, type Logger } from "./lib/log.ts";
 import { startRealtime } from "./lib/realtime.ts";
 import { KvStore } from "./lib/store/kv_store.ts";
+import { DataDirLockedError, lockDataDir } from "./lib/store/data_dir_lock.ts";
+import { AdminRights } from "./lib/accounts/admin_rights.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { createApp } from "./routes/app.ts";
 import { commandRoutes } from "./routes/commands.ts";
@@ -62,13 +64,24 @@ export async function startServer(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const supervisor = new Supervisor({ shutdownDeadlineMs: config.shutdownDeadlineMs, logger });
   try {
-    const store = await KvStore.open(config.dataDir);
-    let served: Served | undefined;
-    // The store closes last, after the HTTP server has finished its last requests.
-    supervisor.onShutdown("close", "store", async () => {
-      await served?.closed;
-      store.close();
+    // One server per data directory: a second would make every save last-writer-wins.
+    const lock = await lockDataDir(config.dataDir);
+    const store = await KvStore.open(config.dataDir).catch((error) => {
+      lock[Symbol.dispose]();
+      throw error;
     });
+    let served: Served | undefined;
+    // The store closes last, after the HTTP server has finished its last requests; then the lock
+    // is released.
+    supervisor.onShutdown("close", "store", async () => {
+      try {
+        await served?.closed;
+        store.close();
+      } finally {
+        lock[Symbol.dispose]();
+      }
+    });
+    const adminRights = await AdminRights.load(store, config.admins, logger);
     const worldData = await loadWorld(config.worldDir);
     const world = new World(worldData, await store.loadPlacements());
     const clock = new MythosClock((await store.getMeta<{ hour: number }>("clock"))?.hour ?? 8);
@@ -79,7 +92,6 @@ export async function startServer(
       bus: realtime.bus,
       store,
       clock,
-      admins: config.admins,
       commandRate: config.commandRate,
       commandBurst: config.commandBurst,
       logger: logger.child({ part: "game" }),
@@ -91,6 +103,7 @@ export async function startServer(
       linkdeadGraceMs: config.linkdeadGraceMs,
       maxStreams: config.maxStreamsPerPlayer,
       logger,
+      isAdmin: (accountId) => adminRights.isAdmin(accountId),
     });
     const throttle = new LoginThrottle({
       perAddressPerMinute: config.loginAttemptsPerMinute,
@@ -108,6 +121,10 @@ export async function startServer(
       supervisor,
       logger,
       adminToken: config.adminToken,
+      admins: {
+        rights: adminRights,
+        applied: (accountId, admin) => game.setAdmin(accountId, admin),
+      },
       allowedOrigins,
       status: () => ({
         ...realtime.status(),
@@ -238,7 +255,7 @@ export async function main(options: MainOptions = {}): Promise<number> {
   try {
     server = await startServer(config, { logger });
   } catch (error) {
-    if (error instanceof WorldError) {
+    if (error instanceof WorldError || error instanceof DataDirLockedError) {
       logger.error(error.message, { exitCode: 2 });
       return 2;
     }

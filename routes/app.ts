@@ -11,7 +11,7 @@ import type { MetricsSource } from "../lib/http/metrics.ts";
 import { sameOrigin } from "../lib/http/requests.ts";
 import type { Supervisor } from "../lib/lifecycle/supervisor.ts";
 import type { Logger } from "../lib/log.ts";
-import { adminRoutes } from "./admin.ts";
+import { type AdminControl, adminRoutes } from "./admin.ts";
 import { healthRoutes } from "./health.ts";
 
 /** Everything the routes need from the rest of the server. */
@@ -28,6 +28,8 @@ export interface AppDeps {
   metrics: MetricsSource;
   /** Further routes (events, accounts, commands, the client) mounted at the root. */
   routes?: Hono[];
+  /** Granting and revoking admin rights through `/admin/admins`. */
+  admins?: AdminControl;
   /** Origins a state-changing API request may come from; unset skips the check (tests). */
   allowedOrigins?: ReadonlySet<string>;
 }

@@ -33,8 +33,6 @@ export interface GameOptions {
   store: Store;
   /** The game clock. */
   clock?: MythosClock;
-  /** Names (lower case) allowed admin commands. */
-  admins?: Iterable<string>;
   /** Commands per second per player. */
   commandRate?: number;
   /** Commands a player may send in a burst. */
@@ -72,7 +70,6 @@ export class Game {
   readonly random: () => number;
   /** Room where a player whose lucidity reaches zero wakes up. */
   readonly recoveryRoom: string | undefined;
-  readonly #admins: Set<string>;
   readonly #gate: CommandGate;
   readonly #scheduleShutdown: GameOptions["scheduleShutdown"];
   #commandsRun = 0;
@@ -88,7 +85,6 @@ export class Game {
     this.logger = options.logger ?? silentLogger;
     this.random = options.random ?? Math.random;
     this.recoveryRoom = options.recoveryRoom;
-    this.#admins = new Set([...(options.admins ?? [])].map((name) => name.toLowerCase()));
     this.#gate = new CommandGate({
       ratePerSecond: options.commandRate ?? 10,
       burst: options.commandBurst ?? 20,
@@ -179,12 +175,15 @@ export class Game {
 
   // --- Entering and leaving -----------------------------------------------------------------
 
-  /** Puts a character into the world: its mailbox opens, its room sees it arrive. */
-  enter(record: PlayerRecord): PlayerState {
+  /**
+   * Puts a character into the world: its mailbox opens, its room sees it arrive. `admin` says
+   * whether its account holds admin rights.
+   */
+  enter(record: PlayerRecord, options: { admin?: boolean } = {}): PlayerState {
     const existing = this.world.player(record.id);
     if (existing !== undefined) return existing;
     this.bus.open(record.id, { floorId: record.lastEventId });
-    const player = this.world.addPlayer(record, this.#admins.has(record.name.toLowerCase()));
+    const player = this.world.addPlayer(record, options.admin ?? false);
     this.bus.joinTopic(player.id, roomTopic(player.room));
     this.toRoom(player.room, { type: "room.enter", data: { who: player.name } }, player);
     this.logger.info("player entered", { player: player.name, room: player.room });
@@ -256,9 +255,18 @@ export class Game {
     this.#gate.sweep();
   }
 
-  /** Whether `player` may use admin commands. */
-  isAdmin(player: PlayerState): boolean {
-    return player.admin;
+  /** Gives or takes a character's admin commands at once, if it is in the world. */
+  setAdmin(playerId: string, admin: boolean): void {
+    const player = this.world.player(playerId);
+    if (player === undefined || player.admin === admin) return;
+    player.admin = admin;
+    this.notice(
+      player,
+      admin
+        ? "You have been given admin commands. Type help to see them."
+        : "Your admin commands have been taken away.",
+      admin ? "admin.granted" : "admin.revoked",
+    );
   }
 
   /** Schedules (or cancels, with `undefined`) an admin shutdown; returns what to tell the admin. */

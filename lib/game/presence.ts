@@ -27,6 +27,8 @@ export interface PresenceOptions {
   logger?: Logger;
   /** Clock in epoch milliseconds; tests may replace it. */
   now?: () => number;
+  /** Whether an account holds admin rights; default: none does. */
+  isAdmin?: (accountId: string) => Promise<boolean>;
 }
 
 /** A stream could not be opened. */
@@ -60,6 +62,7 @@ export class Presence {
   readonly #maxStreams: number;
   readonly #logger: Logger;
   readonly #now: () => number;
+  readonly #isAdmin: (accountId: string) => Promise<boolean>;
   /** Players whose character is being taken out of the world (their streams end meanwhile). */
   readonly #leaving = new Set<string>();
 
@@ -71,6 +74,7 @@ export class Presence {
     this.#maxStreams = options.maxStreams;
     this.#logger = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
+    this.#isAdmin = options.isAdmin ?? (() => Promise.resolve(false));
   }
 
   /**
@@ -88,8 +92,9 @@ export class Presence {
       if (record === undefined) {
         throw new PresenceError("no_character", "This account has no character");
       }
+      const admin = await this.#isAdmin(accountId);
       if (this.#hub.closing) throw new PresenceError("closing", "The server is shutting down");
-      player = game.world.player(accountId) ?? game.enter(record);
+      player = game.world.player(accountId) ?? game.enter(record, { admin });
     } else if (player.linkdead) {
       game.returned(player);
     }

@@ -67,6 +67,24 @@ export class KvStore implements Store {
     return (await this.#kv.get<AccountRecord>(["account", id])).value ?? undefined;
   }
 
+  async setAdmin(id: string, admin: boolean): Promise<AccountRecord | undefined> {
+    while (true) {
+      const entry = await this.#kv.get<AccountRecord>(["account", id]);
+      if (entry.value === null) return undefined;
+      const updated: AccountRecord = { ...entry.value, admin };
+      const result = await this.#kv.atomic().check(entry).set(["account", id], updated).commit();
+      if (result.ok) return updated;
+    }
+  }
+
+  async listAdmins(): Promise<AccountRecord[]> {
+    const admins: AccountRecord[] = [];
+    for await (const entry of this.#kv.list<AccountRecord>({ prefix: ["account"] })) {
+      if (entry.value.admin === true) admins.push(entry.value);
+    }
+    return admins;
+  }
+
   async putSession(idHash: string, session: SessionRecord): Promise<void> {
     const expireIn = Math.max(1000, session.expiresAt - Date.now());
     await this.#kv.set(["session", idHash], session, { expireIn });

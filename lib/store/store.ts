@@ -20,6 +20,11 @@ export interface AccountRecord {
   passwordHash: string;
   /** ISO 8601. */
   createdAt: string;
+  /**
+   * Whether the account may use admin commands. Granted only by someone who already holds power
+   * (the admin token, or `deno task admin` on the server machine), never by a name.
+   */
+  admin?: boolean;
 }
 
 /** A character's saved state. */
@@ -74,6 +79,14 @@ export interface Store extends AsyncDisposable {
   findAccountByName(name: string): Promise<AccountRecord | undefined>;
   /** The account with this id. */
   getAccount(id: string): Promise<AccountRecord | undefined>;
+  /**
+   * Grants or revokes admin rights on an account.
+   *
+   * @returns the updated account, or `undefined` when there is no such account.
+   */
+  setAdmin(id: string, admin: boolean): Promise<AccountRecord | undefined>;
+  /** Every account holding admin rights. */
+  listAdmins(): Promise<AccountRecord[]>;
 
   /** Saves a session under `idHash` until its expiry. */
   putSession(idHash: string, session: SessionRecord): Promise<void>;

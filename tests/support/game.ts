@@ -69,8 +69,10 @@ export function sequence(...values: number[]): () => number {
 
 /** Builds a game: `await using test = await testGame({ random: sequence(0) })`. */
 export async function testGame(
-  options: Partial<GameOptions> & { hour?: number } = {},
+  options: Partial<GameOptions> & { hour?: number; admins?: string[] } = {},
 ): Promise<TestGame> {
+  const { admins = [], ...gameOptions } = options;
+  const adminNames = new Set(admins.map((name) => name.toLowerCase()));
   const dir = await tempDir();
   const store = await KvStore.open(dir.path);
   const data = await realWorld();
@@ -81,7 +83,7 @@ export async function testGame(
     store,
     clock: new MythosClock(options.hour ?? 8),
     recoveryRoom: data.recovery,
-    ...options,
+    ...gameOptions,
   });
   const subscriptions: Subscription[] = [];
   const decoder = new TextDecoder();
@@ -98,7 +100,7 @@ export async function testGame(
         updatedAt: now,
       };
       await store.savePlayers([record]);
-      const state = game.enter(record);
+      const state = game.enter(record, { admin: adminNames.has(name.toLowerCase()) });
       const subscription = bus.subscribe(state.id);
       subscriptions.push(subscription);
       return {
