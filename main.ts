@@ -150,6 +150,7 @@ export async function startServer(
           throttle,
           presence,
           game,
+          trustedProxies: new Set(config.trustedProxies),
         }),
         commandRoutes({ ...sessionDeps, game }),
         eventsRoutes({

@@ -69,7 +69,7 @@ export interface Config {
   lucidityTickMs: number;
   /** Login and registration attempts allowed per address per minute. */
   loginAttemptsPerMinute: number;
-  /** Failed logins allowed per name per 15 minutes. */
+  /** Failed logins for one name from one address before each further try must wait. */
   loginFailuresPerName: number;
   /** Open connections at most; `undefined` derives the cap from the open-file limit. */
   maxConnections: number | undefined;
@@ -207,7 +207,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     variable: "MYTHOS_LOGIN_FAILURES_PER_NAME",
     defaultText: "5",
-    meaning: "failed logins per name per 15 minutes",
+    meaning: "failed logins for a name from one address before delays start",
   },
   {
     variable: "MYTHOS_MAX_CONNECTIONS",

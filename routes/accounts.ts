@@ -29,6 +29,8 @@ export interface AccountDeps extends SessionDeps {
   presence: Presence;
   /** The game, for `/api/me`. */
   game: Game;
+  /** Proxy addresses whose `X-Forwarded-For` is believed. */
+  trustedProxies?: ReadonlySet<string>;
 }
 
 /** One message for every bad credential, so it tells an attacker nothing. */
@@ -47,7 +49,7 @@ export function accountRoutes(deps: AccountDeps): Hono {
 
   app.post("/api/accounts", async (c) => {
     const body = await readJsonObject(c);
-    const wait = deps.throttle.attempt(clientAddress(c), undefined);
+    const wait = deps.throttle.attempt(clientAddress(c, deps.trustedProxies), undefined);
     if (wait > 0) throw throttled(wait);
     let account;
     try {
@@ -66,14 +68,15 @@ export function accountRoutes(deps: AccountDeps): Hono {
   app.post("/api/sessions", async (c) => {
     const body = await readJsonObject(c);
     const name = typeof body.name === "string" ? body.name.slice(0, 40) : undefined;
-    const wait = deps.throttle.attempt(clientAddress(c), name);
+    const address = clientAddress(c, deps.trustedProxies);
+    const wait = deps.throttle.attempt(address, name);
     if (wait > 0) throw throttled(wait);
     const account = await deps.accounts.login(body.name, body.password);
     if (account === undefined) {
-      if (name !== undefined) deps.throttle.failed(name);
+      if (name !== undefined) deps.throttle.failed(address, name);
       throw new HttpError(401, "bad_credentials", BAD_LOGIN);
     }
-    deps.throttle.succeeded(account.name);
+    deps.throttle.succeeded(address, account.name);
     const session = await deps.sessions.create(account.id);
     setSessionCookie(c, deps, session.id);
     return c.json({ player: { name: account.name } });

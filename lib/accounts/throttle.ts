@@ -72,29 +72,49 @@ export class AttemptLimiter {
 export interface LoginThrottleOptions {
   /** Login and registration attempts allowed per address per minute. */
   perAddressPerMinute: number;
-  /** Failed logins allowed per name per 15 minutes. */
+  /** Failed logins for one name from one address before each further try must wait. */
   failuresPerName: number;
   /** Clock in milliseconds. */
   now?: () => number;
 }
 
-/** Attempts per address and failed logins per name. */
+/** The first wait after the free failures; it doubles with each further failure. */
+export const FIRST_DELAY_MS = 1000;
+
+/** The longest wait between tries of one name from one address. */
+export const MAX_DELAY_MS = 15 * 60_000;
+
+/** Failures of one name from one address, forgotten this long after the last. */
+const FAILURE_MEMORY_MS = 15 * 60_000;
+
+interface Failures {
+  count: number;
+  lastAt: number;
+}
+
+/**
+ * Attempts per address, and failed logins per name *and address*.
+ *
+ * Guessing one name's password from one address is slowed by delays that double with each
+ * failure past the free ones, up to 15 minutes. The delays belong to the pair: wrong passwords
+ * for Bob from a stranger's address never stop Bob logging in from his own, so no one can lock a
+ * player out. Guessing from many addresses is bounded by the per-address limit on each of them.
+ */
 export class LoginThrottle {
   readonly #addresses: AttemptLimiter;
-  readonly #names: AttemptLimiter;
+  readonly #failures = new Map<string, Failures>();
+  readonly #free: number;
+  readonly #now: () => number;
 
-  /** Creates the two limiters. */
+  /** Creates an empty throttle. */
   constructor(options: LoginThrottleOptions) {
+    this.#now = options.now ?? Date.now;
     this.#addresses = new AttemptLimiter({
       limit: options.perAddressPerMinute,
       windowMs: 60_000,
-      now: options.now,
+      now: this.#now,
     });
-    this.#names = new AttemptLimiter({
-      limit: options.failuresPerName,
-      windowMs: 15 * 60_000,
-      now: options.now,
-    });
+    this.#free = options.failuresPerName;
   }
 
   /**
@@ -104,30 +124,54 @@ export class LoginThrottle {
   attempt(address: string, name: string | undefined): number {
     const wait = Math.max(
       this.#addresses.retryAfterMs(address),
-      name === undefined ? 0 : this.#names.retryAfterMs(name.toLowerCase()),
+      name === undefined ? 0 : this.#delay(address, name),
     );
     if (wait === 0) this.#addresses.record(address);
     return wait;
   }
 
-  /** Counts a failed login for `name`. */
-  failed(name: string): void {
-    this.#names.record(name.toLowerCase());
+  /** Counts a failed login for `name` from `address`. */
+  failed(address: string, name: string): void {
+    const key = pairKey(address, name);
+    const failures = this.#live(key) ?? { count: 0, lastAt: 0 };
+    failures.count++;
+    failures.lastAt = this.#now();
+    this.#failures.set(key, failures);
   }
 
-  /** Clears the failures of `name` after a successful login. */
-  succeeded(name: string): void {
-    this.#names.reset(name.toLowerCase());
+  /** Clears the failures of `name` from `address` after a successful login. */
+  succeeded(address: string, name: string): void {
+    this.#failures.delete(pairKey(address, name));
   }
 
   /** Drops expired entries. */
   sweep(): void {
     this.#addresses.sweep();
-    this.#names.sweep();
+    for (const key of [...this.#failures.keys()]) this.#live(key);
   }
 
   /** Entries tracked, for the status page. */
   get size(): number {
-    return this.#addresses.size + this.#names.size;
+    return this.#addresses.size + this.#failures.size;
   }
+
+  #delay(address: string, name: string): number {
+    const failures = this.#live(pairKey(address, name));
+    if (failures === undefined || failures.count < this.#free) return 0;
+    const delay = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (failures.count - this.#free));
+    return Math.max(0, failures.lastAt + delay - this.#now());
+  }
+
+  #live(key: string): Failures | undefined {
+    const failures = this.#failures.get(key);
+    if (failures !== undefined && this.#now() - failures.lastAt >= FAILURE_MEMORY_MS) {
+      this.#failures.delete(key);
+      return undefined;
+    }
+    return failures;
+  }
+}
+
+function pairKey(address: string, name: string): string {
+  return `${name.toLowerCase()}\u0000${address}`;
 }

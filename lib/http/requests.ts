@@ -107,9 +107,25 @@ export function connectionOf(c: Context): TrackedConnection | undefined {
   return (c.env as { connection?: TrackedConnection } | undefined)?.connection;
 }
 
-/** The client's address as Deno reports it, or `unknown` (in-process tests). */
-export function clientAddress(c: Context): string {
+/**
+ * The client's address: the socket's peer, or, when the peer is one of `trustedProxies`, the
+ * last address in `X-Forwarded-For` that is not itself a trusted proxy (each proxy appends the
+ * address it saw, so the entries before it are the client's own claims and are not believed).
+ * `unknown` for in-process tests.
+ */
+export function clientAddress(
+  c: Context,
+  trustedProxies: ReadonlySet<string> = new Set(),
+): string {
   const info = c.env as Partial<Deno.ServeHandlerInfo> | undefined;
-  const addr = info?.remoteAddr as Deno.NetAddr | undefined;
-  return addr?.hostname ?? "unknown";
+  const peer = (info?.remoteAddr as Deno.NetAddr | undefined)?.hostname ?? "unknown";
+  if (!trustedProxies.has(peer)) return peer;
+  const forwarded = (c.req.header("x-forwarded-for") ?? "").split(",").map((part) =>
+    part.trim().toLowerCase()
+  ).filter((part) => part !== "");
+  for (let i = forwarded.length - 1; i >= 0; i--) {
+    const address = forwarded[i] as string;
+    if (!trustedProxies.has(address)) return address;
+  }
+  return peer;
 }

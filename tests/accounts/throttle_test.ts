@@ -1,5 +1,10 @@
 import { assertEquals } from "@std/assert";
-import { AttemptLimiter, LoginThrottle } from "../../lib/accounts/throttle.ts";
+import {
+  AttemptLimiter,
+  FIRST_DELAY_MS,
+  LoginThrottle,
+  MAX_DELAY_MS,
+} from "../../lib/accounts/throttle.ts";
 
 Deno.test("AttemptLimiter allows its limit per window and forgets old attempts", () => {
   let now = 0;
@@ -15,20 +20,49 @@ Deno.test("AttemptLimiter allows its limit per window and forgets old attempts",
   assertEquals(limiter.size, 0, "swept entries free their memory");
 });
 
-Deno.test("LoginThrottle counts failures per name (any case) and attempts per address", () => {
+Deno.test("LoginThrottle slows one name from one address with doubling delays, and never another address", () => {
   let now = 0;
   const throttle = new LoginThrottle({
-    perAddressPerMinute: 100,
+    perAddressPerMinute: 1000,
     failuresPerName: 2,
     now: () => now,
   });
-  assertEquals(throttle.attempt("1.2.3.4", "Ann"), 0);
-  throttle.failed("Ann");
-  throttle.failed("ANN");
-  assertEquals(throttle.attempt("5.6.7.8", "ann") > 0, true, "a new address does not help");
-  now += 15 * 60_000;
-  assertEquals(throttle.attempt("5.6.7.8", "ann"), 0);
-  throttle.succeeded("ann");
+  const stranger = "203.0.113.9";
+  const owner = "198.51.100.7";
+  for (let i = 0; i < 2; i++) {
+    assertEquals(throttle.attempt(stranger, "Bob"), 0);
+    throttle.failed(stranger, "Bob");
+  }
+  assertEquals(throttle.attempt(stranger, "BOB"), FIRST_DELAY_MS, "any case of the name");
+  assertEquals(throttle.attempt(owner, "bob"), 0, "the owner's address is not slowed");
+  now += FIRST_DELAY_MS;
+  assertEquals(throttle.attempt(stranger, "bob"), 0);
+  throttle.failed(stranger, "bob");
+  assertEquals(throttle.attempt(stranger, "bob"), 2 * FIRST_DELAY_MS, "the delay doubles");
+  for (let i = 0; i < 40; i++) throttle.failed(stranger, "bob");
+  assertEquals(throttle.attempt(stranger, "bob"), MAX_DELAY_MS, "up to a bound");
+  throttle.succeeded(owner, "bob");
+  assertEquals(
+    throttle.attempt(stranger, "bob"),
+    MAX_DELAY_MS,
+    "the owner's login clears only their own",
+  );
+  now += MAX_DELAY_MS;
   throttle.sweep();
-  assertEquals(throttle.size, 1, "only the address entry is left");
+  assertEquals(throttle.attempt(stranger, "bob"), 0, "failures are forgotten after 15 minutes");
+});
+
+Deno.test("LoginThrottle limits attempts per address across names, and sweeps what has expired", () => {
+  let now = 0;
+  const throttle = new LoginThrottle({
+    perAddressPerMinute: 3,
+    failuresPerName: 5,
+    now: () => now,
+  });
+  assertEquals([1, 2, 3].map((i) => throttle.attempt("1.2.3.4", `n${i}`)), [0, 0, 0]);
+  assertEquals(throttle.attempt("1.2.3.4", "other") > 0, true);
+  assertEquals(throttle.attempt("5.6.7.8", "other"), 0);
+  now += 60_000;
+  throttle.sweep();
+  assertEquals(throttle.size, 0, "swept entries free their memory");
 });

@@ -164,35 +164,75 @@ Deno.test("a forged, expired or missing cookie gets 401 and changes nothing", as
   }
 });
 
-Deno.test("login attempts are throttled per name and per address with 429 and Retry-After", async () => {
+Deno.test("wrong passwords slow that name from that address with 429 and Retry-After, but never lock out the owner elsewhere", async () => {
   await using test = await startTestServer({
-    env: { MYTHOS_LOGIN_FAILURES_PER_NAME: "3", MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE: "8" },
+    env: {
+      MYTHOS_LOGIN_FAILURES_PER_NAME: "3",
+      MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE: "100",
+      MYTHOS_TRUSTED_PROXIES: "127.0.0.1",
+    },
   });
-  await TestPlayer.register(test.url, "Whateley");
+  await (await TestPlayer.register(test.url, "Whateley"))[Symbol.asyncDispose]();
+  const from = (address: string) => ({ "x-forwarded-for": address });
   for (let i = 0; i < 3; i++) {
     const wrong = await postJson(test.url, "/api/sessions", {
       name: "Whateley",
       password: "not the password",
-    });
+    }, from("203.0.113.9"));
     assertEquals(wrong.status, 401);
     await wrong.body?.cancel();
   }
   const blocked = await postJson(test.url, "/api/sessions", {
     name: "whateley",
     password: TEST_PASSWORD,
-  });
+  }, from("203.0.113.9"));
   assertEquals(blocked.status, 429);
   assert(Number(blocked.headers.get("retry-after")) > 0);
   assertEquals((await blocked.json()).error.code, "too_many_attempts");
-  // The address allows 8 per minute: registration, 3 failures and the blocked try used 4.
-  let status = 0;
-  for (let i = 0; i < 6 && status !== 429; i++) {
+  const owner = await postJson(test.url, "/api/sessions", {
+    name: "Whateley",
+    password: TEST_PASSWORD,
+  }, from("198.51.100.7"));
+  assertEquals(owner.status, 200, "the owner logs in from their own address");
+  await owner.body?.cancel();
+});
+
+Deno.test("login attempts are limited per address across names with 429", async () => {
+  await using test = await startTestServer({ env: { MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE: "4" } });
+  const statuses = [];
+  for (let i = 0; i < 5; i++) {
     const other = await postJson(test.url, "/api/sessions", {
       name: `Other${"x".repeat(i)}`,
       password: "wrong wrong",
     });
-    status = other.status;
+    statuses.push(other.status);
     await other.body?.cancel();
   }
-  assertEquals(status, 429, "the address limit applies across names");
+  assertEquals(statuses, [401, 401, 401, 401, 429]);
+});
+
+Deno.test("X-Forwarded-For counts only from a trusted proxy, and only the address the proxy added", async () => {
+  for (const trusted of [false, true]) {
+    await using test = await startTestServer({
+      env: {
+        MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE: "2",
+        ...(trusted ? { MYTHOS_TRUSTED_PROXIES: "127.0.0.1,::1" } : {}),
+      },
+    });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      // A client's own claim comes first; the proxy appends the address it saw.
+      const response = await postJson(test.url, "/api/sessions", {
+        name: "Nobody",
+        password: "wrong wrong",
+      }, { "x-forwarded-for": `10.0.0.${i}, 192.0.2.${i}` });
+      statuses.push(response.status);
+      await response.body?.cancel();
+    }
+    assertEquals(
+      statuses,
+      trusted ? [401, 401, 401, 401] : [401, 401, 429, 429],
+      trusted ? "each forwarded client has its own limit" : "an untrusted header is ignored",
+    );
+  }
 });
