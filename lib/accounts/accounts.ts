@@ -5,6 +5,7 @@
  */
 
 import type { AccountRecord, PlayerRecord, Store } from "../store/store.ts";
+import { nameSkeleton } from "../text/name_skeleton.ts";
 import { displayName, nameProblem, passwordProblem } from "./names.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 
@@ -60,6 +61,7 @@ export class Accounts {
       id,
       name: display,
       nameKey: display.toLowerCase(),
+      skeleton: nameSkeleton(display),
       passwordHash: await hashPassword(password as string, this.#options.iterations),
       createdAt: now,
     };
@@ -72,7 +74,10 @@ export class Accounts {
       updatedAt: now,
     };
     if (!(await this.#store.createAccount(account, player))) {
-      throw new AccountError("name_taken", "That name is already taken");
+      throw new AccountError(
+        "name_taken",
+        "That name is taken, or looks too much like one that is; please choose another",
+      );
     }
     return account;
   }

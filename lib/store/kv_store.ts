@@ -7,6 +7,7 @@
  * | --- | --- |
  * | `["account", id]` | {@linkcode AccountRecord} |
  * | `["account_name", nameKey]` | account id (the uniqueness index) |
+ * | `["account_skeleton", skeleton]` | account id (look-alike names are taken too) |
  * | `["player", id]` | {@linkcode PlayerRecord} |
  * | `["session", idHash]` | {@linkcode SessionRecord}, with a KV expiry |
  * | `["item", itemId]` | {@linkcode ItemPlacement} |
@@ -16,6 +17,7 @@
  */
 
 import { join } from "@std/path/join";
+import { nameSkeleton } from "../text/name_skeleton.ts";
 import type {
   AccountRecord,
   ItemPlacement,
@@ -43,14 +45,36 @@ export class KvStore implements Store {
   /** Opens (creating if needed) the KV file in `dataDir`. */
   static async open(dataDir: string): Promise<KvStore> {
     await Deno.mkdir(dataDir, { recursive: true });
-    return new KvStore(await Deno.openKv(join(dataDir, KV_FILE)));
+    const store = new KvStore(await Deno.openKv(join(dataDir, KV_FILE)));
+    try {
+      await store.#indexSkeletons();
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  /** Accounts made before names had skeletons get theirs, once. */
+  async #indexSkeletons(): Promise<void> {
+    if ((await this.#kv.get(["meta", "skeletons_indexed"])).value === true) return;
+    for await (const entry of this.#kv.list<AccountRecord>({ prefix: ["account"] })) {
+      const skeleton = entry.value.skeleton ?? nameSkeleton(entry.value.name);
+      await this.#kv.atomic()
+        .set(["account", entry.value.id], { ...entry.value, skeleton })
+        .set(["account_skeleton", skeleton], entry.value.id)
+        .commit();
+    }
+    await this.#kv.set(["meta", "skeletons_indexed"], true);
   }
 
   async createAccount(account: AccountRecord, player: PlayerRecord): Promise<boolean> {
     const result = await this.#kv.atomic()
       .check({ key: ["account_name", account.nameKey], versionstamp: null })
+      .check({ key: ["account_skeleton", account.skeleton], versionstamp: null })
       .check({ key: ["account", account.id], versionstamp: null })
       .set(["account_name", account.nameKey], account.id)
+      .set(["account_skeleton", account.skeleton], account.id)
       .set(["account", account.id], account)
       .set(["player", player.id], player)
       .commit();

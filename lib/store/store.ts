@@ -16,6 +16,8 @@ export interface AccountRecord {
   name: string;
   /** The name in lower case: unique. */
   nameKey: string;
+  /** The name's confusable skeleton (`nameSkeleton`): unique too, so look-alikes cannot register. */
+  skeleton: string;
   /** `pbkdf2-sha256$<iterations>$<salt>$<hash>`. */
   passwordHash: string;
   /** ISO 8601. */
@@ -70,9 +72,9 @@ export interface StoredPlacement {
 export interface Store extends AsyncDisposable {
   /**
    * Creates an account and its character atomically: both or neither, and only if the name is
-   * free (ignoring case).
+   * free (ignoring case) and no account has the same skeleton.
    *
-   * @returns `false` when the name is taken.
+   * @returns `false` when the name, or one that looks like it, is taken.
    */
   createAccount(account: AccountRecord, player: PlayerRecord): Promise<boolean>;
   /** The account with this name (any case). */

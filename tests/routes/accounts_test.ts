@@ -68,6 +68,20 @@ Deno.test("register refuses bad names and passwords, and a name taken in any cas
   assertEquals([taken.status, taken.code], [409, "name_taken"]);
 });
 
+Deno.test("a name that looks like a taken one is taken too", async () => {
+  await using test = await startTestServer();
+  await (await TestPlayer.register(test.url, "Armitage"))[Symbol.asyncDispose]();
+  await (await TestPlayer.register(test.url, "Wilmarth"))[Symbol.asyncDispose]();
+  await (await TestPlayer.register(test.url, "Lavinia"))[Symbol.asyncDispose]();
+  for (const name of ["Arrnitage", "ARRNITAGE", "Wilrnarth", "Iavinia", "Lavlnla"]) {
+    const taken = await errorOf(
+      await postJson(test.url, "/api/accounts", { name, password: TEST_PASSWORD }),
+    );
+    assertEquals([taken.status, taken.code], [409, "name_taken"], name);
+  }
+  await (await TestPlayer.register(test.url, "Armstrong"))[Symbol.asyncDispose]();
+});
+
 Deno.test("every bad credential gets the same 401 message", async () => {
   await using test = await startTestServer();
   await TestPlayer.register(test.url, "Pickman");

@@ -1,4 +1,5 @@
 import { assertEquals } from "@std/assert";
+import { nameSkeleton } from "../../lib/text/name_skeleton.ts";
 import { KvStore } from "../../lib/store/kv_store.ts";
 import type { AccountRecord, PlayerRecord } from "../../lib/store/store.ts";
 import { present } from "../support/present.ts";
@@ -8,7 +9,14 @@ function records(name: string): [AccountRecord, PlayerRecord] {
   const id = crypto.randomUUID();
   const now = new Date().toISOString();
   return [
-    { id, name, nameKey: name.toLowerCase(), passwordHash: "x", createdAt: now },
+    {
+      id,
+      name,
+      nameKey: name.toLowerCase(),
+      skeleton: nameSkeleton(name),
+      passwordHash: "x",
+      createdAt: now,
+    },
     { id, name, room: "arkham.station", stats: { lucidity: 100 }, createdAt: now, updatedAt: now },
   ];
 }
@@ -82,4 +90,43 @@ Deno.test("players and meta values survive closing and reopening the store", asy
   const saved = await store.getPlayer(player.id);
   assertEquals([saved?.room, saved?.stats.lucidity, saved?.lastEventId], ["mu.quad", 42, 7]);
   assertEquals(await store.getMeta("clock"), { hour: 21 });
+});
+
+Deno.test("accounts made before skeletons get one when the store opens, so look-alikes are refused", async () => {
+  await using dir = await tempDir();
+  {
+    const kv = await Deno.openKv(`${dir.path}/mythos.kv`);
+    const old = {
+      id: "old-1",
+      name: "Armitage",
+      nameKey: "armitage",
+      passwordHash: "x",
+      createdAt: "",
+    };
+    await kv.set(["account", old.id], old);
+    await kv.set(["account_name", old.nameKey], old.id);
+    kv.close();
+  }
+  await using store = await KvStore.open(dir.path);
+  assertEquals((await store.getAccount("old-1"))?.skeleton, "armltage");
+  const now = new Date().toISOString();
+  const created = await store.createAccount(
+    {
+      id: "new-1",
+      name: "Arrnitage",
+      nameKey: "arrnitage",
+      skeleton: nameSkeleton("Arrnitage"),
+      passwordHash: "x",
+      createdAt: now,
+    },
+    {
+      id: "new-1",
+      name: "Arrnitage",
+      room: "r",
+      stats: { lucidity: 100 },
+      createdAt: now,
+      updatedAt: now,
+    },
+  );
+  assertEquals(created, false);
 });

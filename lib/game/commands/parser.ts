@@ -20,9 +20,16 @@ export interface ParsedCommand {
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
-/** Removes control characters and surrounding space; collapses nothing else. */
+// Format characters (Unicode category Cf): invisible, and some reorder what others see (U+202E
+// right-to-left override, the bidi isolates, zero-width spaces and joiners, soft hyphens).
+const FORMAT = /\p{Cf}/gu;
+
+/**
+ * Replaces control characters with spaces, removes invisible format characters, and trims; collapses
+ * nothing else. Everything a player writes passes through here before anyone sees it.
+ */
 export function sanitizeInput(input: string): string {
-  return input.replace(CONTROL, " ").trim();
+  return input.replace(CONTROL, " ").replace(FORMAT, "").trim();
 }
 
 /** Splits sanitized input into verb and arguments. */
