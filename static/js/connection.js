@@ -31,6 +31,7 @@ export class Connection {
   #onEvent;
   #onStatus;
   #source;
+  #sourceLastId = "";
   #lastId = 0;
   #heartbeatMs = 15000;
   #watchdog;
@@ -66,6 +67,7 @@ export class Connection {
     const url = this.#lastId > 0 ? `${this.#url}?lastEventId=${this.#lastId}` : this.#url;
     const source = new EventSource(url);
     this.#source = source;
+    this.#sourceLastId = "";
     for (const type of EVENT_TYPES) {
       source.addEventListener(type, (event) => this.#receive(type, event));
     }
@@ -75,12 +77,20 @@ export class Connection {
 
   #receive(type, event) {
     this.#resetWatchdog();
-    // event.lastEventId is the stream's last id so far, also on frames that carry none (stream
-    // events, snapshots), so only an id older than one already seen marks a repeat. The server
-    // never repeats or reorders ids; this guards the page if anything on the way ever did.
-    const id = Number(event.lastEventId || 0);
-    if (id < this.#lastId) return;
-    this.#lastId = id;
+    // event.lastEventId is the last id this EventSource has seen, also on frames that carry none
+    // (stream events, snapshots) — and "" on a new EventSource until its first id. Ids only grow,
+    // so a frame carries an id exactly when the value changes. Only such a frame can be a repeat
+    // (an id not above the newest seen on any earlier EventSource); frames without an id always
+    // count. The server never repeats or reorders ids; this guards the page if anything on the
+    // way ever did.
+    const raw = event.lastEventId ?? "";
+    const carriesId = raw !== "" && raw !== this.#sourceLastId;
+    this.#sourceLastId = raw;
+    if (carriesId) {
+      const id = Number(raw);
+      if (id <= this.#lastId) return;
+      this.#lastId = id;
+    }
     let data = {};
     try {
       data = JSON.parse(event.data);

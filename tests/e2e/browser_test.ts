@@ -7,6 +7,8 @@ import { assert, assertEquals } from "@std/assert";
 import { join } from "@std/path/join";
 import type { Page } from "playwright-core";
 import { freePort, launchBrowser } from "../support/browser.ts";
+import { startFlakyProxy } from "../support/flaky_proxy.ts";
+import { TestPlayer } from "../support/player.ts";
 import { type ServerProcess, spawnServer } from "../support/process.ts";
 import { tempDir } from "../support/temp_dir.ts";
 
@@ -129,4 +131,40 @@ Deno.test("player text is shown as text, never as HTML", async () => {
   assert((await page.title()).startsWith("MythosMUD"));
   server.child.kill("SIGTERM");
   await server.exited();
+});
+
+Deno.test("after a reconnect that a proxy answered 502, the page takes the server's frames again: hello, status and events", async () => {
+  await using data = await tempDir();
+  const port = freePort();
+  await using proxy = startFlakyProxy(new URL(`http://127.0.0.1:${port}`));
+  await using server = spawnServer({
+    env: {
+      MYTHOS_PORT: String(port),
+      MYTHOS_DATA_DIR: data.path,
+      MYTHOS_PUBLIC_URL: proxy.url.origin,
+      MYTHOS_NPC_TICK_MS: "3600000",
+    },
+  });
+  await server.waitForLog((entry) => entry.msg === "listening");
+  await using browser = await launchBrowser();
+  const page = await (await browser.newContext()).newPage();
+  await register(page, proxy.url.href, "Ann");
+  // An event with an id, so the page has one to resume from.
+  await command(page, "say before");
+  await line(page, 'You say, "before"').waitFor(WAIT);
+
+  proxy.failNextStreams(1, 502);
+  proxy.dropStreams();
+  await page.locator("#connection[data-state=offline]").waitFor(WAIT);
+  await page.locator("#connection[data-state=connected]").waitFor(WAIT);
+  assertEquals(proxy.failed, 1, "one reconnect was answered 502");
+
+  await using bob = await TestPlayer.register(new URL(`http://127.0.0.1:${port}`), "Bob");
+  await bob.connect();
+  await bob.expect("room.look");
+  await line(page, "Bob arrives.").waitFor(WAIT);
+  await bob.do("say can you hear me");
+  await line(page, 'Bob says, "can you hear me"').waitFor(WAIT);
+  server.child.kill("SIGTERM");
+  assertEquals((await server.exited()).code, 0);
 });
