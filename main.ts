@@ -38,7 +38,7 @@ import { createApp } from "./routes/app.ts";
 import { commandRoutes } from "./routes/commands.ts";
 import { eventsRoutes } from "./routes/events.ts";
 import { staticRoutes } from "./routes/static.ts";
-import { currentAccount } from "./routes/session.ts";
+import { currentSession } from "./routes/session.ts";
 
 /** A running server. */
 export interface RunningServer extends AsyncDisposable {
@@ -155,11 +155,15 @@ export async function startServer(
         commandRoutes({ ...sessionDeps, game }),
         eventsRoutes({
           identify: async (c) => {
-            const account = await currentAccount(c, sessionDeps);
-            return account === undefined ? undefined : { key: account.id, name: account.name };
+            const current = await currentSession(c, sessionDeps);
+            return current === undefined ? undefined : {
+              key: current.account.id,
+              name: current.account.name,
+              session: current.sessionKey,
+            };
           },
           openStream: (viewer, lastEventId) =>
-            presence.openStream(viewer.key, lastEventId).catch((error) => {
+            presence.openStream(viewer.key, lastEventId, viewer.session).catch((error) => {
               if (error instanceof PresenceError) {
                 throw error.code === "closing"
                   ? new HttpError(503, "unavailable", "The server is restarting", {

@@ -14,6 +14,7 @@ import { clientAddress, readJsonObject } from "../lib/http/requests.ts";
 import {
   clearSessionCookie,
   currentAccount,
+  currentSession,
   type SessionDeps,
   sessionId,
   setSessionCookie,
@@ -43,7 +44,11 @@ function throttled(waitMs: number): HttpError {
   });
 }
 
-/** Mounts `POST /api/accounts`, `POST /api/sessions`, `DELETE /api/sessions`, `GET /api/me`. */
+/**
+ * Mounts `POST /api/accounts`, `POST /api/sessions`, `DELETE /api/sessions`, `GET /api/me`,
+ * `POST /api/me/password` (change it; ends every other session) and `DELETE /api/me/sessions`
+ * (log out everywhere).
+ */
 export function accountRoutes(deps: AccountDeps): Hono {
   const app = new Hono();
 
@@ -86,6 +91,45 @@ export function accountRoutes(deps: AccountDeps): Hono {
     const account = await currentAccount(c, deps);
     if (account !== undefined) await deps.presence.logout(account.id);
     await deps.sessions.delete(sessionId(c));
+    clearSessionCookie(c, deps);
+    return c.body(null, 204);
+  });
+
+  app.post("/api/me/password", async (c) => {
+    const current = await currentSession(c, deps);
+    if (current === undefined) {
+      await c.req.raw.body?.cancel();
+      throw new HttpError(401, "unauthorized", "Log in first");
+    }
+    const body = await readJsonObject(c);
+    const { account, sessionKey } = current;
+    const address = clientAddress(c, deps.trustedProxies);
+    // A stolen session must not become a way to guess the password: the same throttle as login.
+    const wait = deps.throttle.attempt(address, account.name);
+    if (wait > 0) throw throttled(wait);
+    let changed: boolean;
+    try {
+      changed = await deps.accounts.changePassword(account.id, body.password, body.newPassword);
+    } catch (error) {
+      if (error instanceof AccountError) throw new HttpError(400, error.code, error.message);
+      throw error;
+    }
+    if (!changed) {
+      deps.throttle.failed(address, account.name);
+      throw new HttpError(401, "bad_credentials", "The current password is not right");
+    }
+    deps.throttle.succeeded(address, account.name);
+    // Whoever else held a session — perhaps the reason for the change — is out, streams too.
+    await deps.sessions.deleteAllOf(account.id, sessionKey);
+    deps.presence.endOtherSessions(account.id, sessionKey);
+    return c.body(null, 204);
+  });
+
+  app.delete("/api/me/sessions", async (c) => {
+    const account = await currentAccount(c, deps);
+    if (account === undefined) throw new HttpError(401, "unauthorized", "Log in first");
+    await deps.sessions.deleteAllOf(account.id);
+    await deps.presence.logout(account.id);
     clearSessionCookie(c, deps);
     return c.body(null, 204);
   });

@@ -13,6 +13,8 @@ export interface Viewer {
   key: string;
   /** The player's display name. */
   name: string;
+  /** The login session the stream is opened under, if any (its streams end with it). */
+  session?: string;
 }
 
 /** What the events route needs. */

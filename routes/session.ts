@@ -53,6 +53,14 @@ export async function currentAccount(
   c: Context,
   deps: SessionDeps,
 ): Promise<AccountRecord | undefined> {
+  return (await currentSession(c, deps))?.account;
+}
+
+/** The account the request's session belongs to, and the session's key (see `Session.key`). */
+export async function currentSession(
+  c: Context,
+  deps: SessionDeps,
+): Promise<{ account: AccountRecord; sessionKey: string } | undefined> {
   const id = sessionId(c);
   const session = await deps.sessions.resolve(id);
   if (session === undefined) {
@@ -60,5 +68,6 @@ export async function currentAccount(
     return undefined;
   }
   if (session.refreshed && id !== undefined) setSessionCookie(c, deps, id);
-  return await deps.store.getAccount(session.accountId);
+  const account = await deps.store.getAccount(session.accountId);
+  return account === undefined ? undefined : { account, sessionKey: session.key };
 }

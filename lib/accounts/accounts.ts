@@ -83,6 +83,27 @@ export class Accounts {
   }
 
   /**
+   * Changes an account's password, if `current` is its password now.
+   *
+   * @returns `false` when `current` is wrong (nothing changes).
+   * @throws {AccountError} `invalid_password` when `next` is not an acceptable password.
+   */
+  async changePassword(accountId: string, current: unknown, next: unknown): Promise<boolean> {
+    const account = await this.#store.getAccount(accountId);
+    if (account === undefined || typeof current !== "string" || current.length > 128) {
+      return false;
+    }
+    const badPassword = passwordProblem(next);
+    if (badPassword !== undefined) throw new AccountError("invalid_password", badPassword);
+    if (!(await verifyPassword(current, account.passwordHash))) return false;
+    await this.#store.setPasswordHash(
+      accountId,
+      await hashPassword(next as string, this.#options.iterations),
+    );
+    return true;
+  }
+
+  /**
    * The account whose name and password match, or `undefined` for any bad credential. An unknown
    * name costs as much time as a wrong password, so timing does not tell which it was.
    */

@@ -28,6 +28,8 @@ export interface Session {
   expiresAt: number;
   /** Whether the expiry was just extended (the cookie should be sent again). */
   refreshed: boolean;
+  /** The hash the session is stored under: names it without revealing the cookie. */
+  key: string;
 }
 
 async function hashId(id: string): Promise<string> {
@@ -67,11 +69,16 @@ export class Sessions {
     const now = this.#now();
     if (session.expiresAt <= now) return undefined;
     if (session.expiresAt - now > SESSION_TTL_MS - REFRESH_AFTER_MS) {
-      return { accountId: session.accountId, expiresAt: session.expiresAt, refreshed: false };
+      return { accountId: session.accountId, expiresAt: session.expiresAt, refreshed: false, key };
     }
     const expiresAt = now + SESSION_TTL_MS;
     await this.#store.putSession(key, { ...session, expiresAt });
-    return { accountId: session.accountId, expiresAt, refreshed: true };
+    return { accountId: session.accountId, expiresAt, refreshed: true, key };
+  }
+
+  /** Ends every session of `accountId` except the one stored under `keepKey`; returns how many. */
+  async deleteAllOf(accountId: string, keepKey?: string): Promise<number> {
+    return await this.#store.deleteSessionsOf(accountId, keepKey);
   }
 
   /** Ends the session `id`. */

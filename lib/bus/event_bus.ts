@@ -47,6 +47,8 @@ export interface SubscribeOptions {
    * or one told to resync): the current state, so the client need not ask for it.
    */
   greeting?: () => Frame[];
+  /** Who opens it (such as a login session), for {@linkcode EventBus.endOthers}. */
+  owner?: string;
 }
 
 /** Options for {@linkcode EventBus.open}. */
@@ -146,6 +148,16 @@ export class EventBus {
   /** Ends `key`'s oldest subscription with `finalFrame` (a fifth tab supersedes the first). */
   endOldest(key: string, finalFrame: Frame): void {
     this.#mailboxes.get(key)?.subscriptions[0]?.end(finalFrame);
+  }
+
+  /** Ends, after `finalFrame`, every subscription to `key` not opened by `keepOwner`. */
+  endOthers(key: string, keepOwner: string | undefined, finalFrame: Frame): void {
+    const subscriptions = this.#mailboxes.get(key)?.subscriptions ?? [];
+    for (const subscription of [...subscriptions]) {
+      if (subscription.owner !== keepOwner || keepOwner === undefined) {
+        subscription.end(finalFrame);
+      }
+    }
   }
 
   /** The newest id addressed to `key` (its replay floor for the next run), if open. */
@@ -267,6 +279,7 @@ export class EventBus {
       signal: options.signal,
       counters: this.#counters,
       overflowFrame: RESYNC_BEHIND,
+      owner: options.owner,
     });
   }
 

@@ -40,6 +40,8 @@ interface Ending {
 export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposable, Disposable {
   /** The recipient's key. */
   readonly key: string;
+  /** Who opened it (such as a login session), so it can be ended with them. */
+  readonly owner: string | undefined;
   /** Whether the subscription resumed from a `Last-Event-ID` (missed frames are replayed). */
   readonly resumed: boolean;
   #mailbox: Mailbox | undefined;
@@ -72,9 +74,11 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
       signal: AbortSignal | undefined;
       counters: DeliveryCounters;
       overflowFrame: Frame;
+      owner?: string;
     },
   ) {
     this.key = mailbox.key;
+    this.owner = options.owner;
     this.resumed = options.resumed;
     this.#mailbox = mailbox;
     this.#cursor = options.cursor;

@@ -54,6 +54,11 @@ const LOGGED_OUT = streamFrame({
   data: { reason: "Logged out" },
 });
 
+const SESSIONS_ENDED = streamFrame({
+  type: "stream.superseded",
+  data: { reason: "The password was changed; log in again" },
+});
+
 /** Tracks players' streams and their linkdead grace. */
 export class Presence {
   readonly #game: Game;
@@ -83,7 +88,11 @@ export class Presence {
    *
    * @throws {PresenceError} when the character is missing or the server is shutting down.
    */
-  async openStream(accountId: string, lastEventId: string | undefined): Promise<Response> {
+  async openStream(
+    accountId: string,
+    lastEventId: string | undefined,
+    owner?: string,
+  ): Promise<Response> {
     if (this.#hub.closing) throw new PresenceError("closing", "The server is shutting down");
     const game = this.#game;
     let player = game.world.player(accountId);
@@ -105,6 +114,7 @@ export class Presence {
     const subscription = game.bus.subscribe(id, {
       lastEventId,
       greeting: () => game.snapshot(id),
+      owner,
     });
     return this.#hub.open(subscription, {
       player: player.name,
@@ -115,6 +125,14 @@ export class Presence {
   /** Logs the character out: it leaves the world at once and its streams end. */
   async logout(accountId: string): Promise<void> {
     await this.#takeOut(accountId, "logged out", LOGGED_OUT);
+  }
+
+  /**
+   * Ends the account's streams that other sessions opened (after a password change): they get
+   * `stream.superseded` and must log in again.
+   */
+  endOtherSessions(accountId: string, keepSession: string): void {
+    this.#game.bus.endOthers(accountId, keepSession, SESSIONS_ENDED);
   }
 
   /** Takes out every character whose grace has run out; returns how many. */

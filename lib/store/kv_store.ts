@@ -10,6 +10,7 @@
  * | `["account_skeleton", skeleton]` | account id (look-alike names are taken too) |
  * | `["player", id]` | {@linkcode PlayerRecord} |
  * | `["session", idHash]` | {@linkcode SessionRecord}, with a KV expiry |
+ * | `["account_session", accountId, idHash]` | `true`, with the same expiry (an account's sessions) |
  * | `["item", itemId]` | {@linkcode ItemPlacement} |
  * | `["meta", name]` | small values (the world clock) |
  *
@@ -111,7 +112,10 @@ export class KvStore implements Store {
 
   async putSession(idHash: string, session: SessionRecord): Promise<void> {
     const expireIn = Math.max(1000, session.expiresAt - Date.now());
-    await this.#kv.set(["session", idHash], session, { expireIn });
+    await this.#kv.atomic()
+      .set(["session", idHash], session, { expireIn })
+      .set(["account_session", session.accountId, idHash], true, { expireIn })
+      .commit();
   }
 
   async getSession(idHash: string): Promise<SessionRecord | undefined> {
@@ -122,7 +126,32 @@ export class KvStore implements Store {
   }
 
   async deleteSession(idHash: string): Promise<void> {
-    await this.#kv.delete(["session", idHash]);
+    const session = (await this.#kv.get<SessionRecord>(["session", idHash])).value;
+    const batch = this.#kv.atomic().delete(["session", idHash]);
+    if (session !== null) batch.delete(["account_session", session.accountId, idHash]);
+    await batch.commit();
+  }
+
+  async deleteSessionsOf(accountId: string, exceptIdHash?: string): Promise<number> {
+    let deleted = 0;
+    for await (const entry of this.#kv.list({ prefix: ["account_session", accountId] })) {
+      const idHash = entry.key[2];
+      if (typeof idHash !== "string" || idHash === exceptIdHash) continue;
+      await this.#kv.atomic().delete(["session", idHash]).delete(entry.key).commit();
+      deleted++;
+    }
+    return deleted;
+  }
+
+  async setPasswordHash(accountId: string, passwordHash: string): Promise<void> {
+    while (true) {
+      const entry = await this.#kv.get<AccountRecord>(["account", accountId]);
+      if (entry.value === null) throw new Error("No such account");
+      const updated = { ...entry.value, passwordHash };
+      const result = await this.#kv.atomic().check(entry).set(["account", accountId], updated)
+        .commit();
+      if (result.ok) return;
+    }
   }
 
   async getPlayer(id: string): Promise<PlayerRecord | undefined> {

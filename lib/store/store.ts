@@ -96,6 +96,10 @@ export interface Store extends AsyncDisposable {
   getSession(idHash: string): Promise<SessionRecord | undefined>;
   /** Deletes a session. */
   deleteSession(idHash: string): Promise<void>;
+  /** Deletes every session of an account but `exceptIdHash`; returns how many. */
+  deleteSessionsOf(accountId: string, exceptIdHash?: string): Promise<number>;
+  /** Replaces an account's password hash. */
+  setPasswordHash(accountId: string, passwordHash: string): Promise<void>;
 
   /** A character's saved state. */
   getPlayer(id: string): Promise<PlayerRecord | undefined>;
