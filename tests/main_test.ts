@@ -21,7 +21,7 @@ Deno.test("the server process serves /healthz and exits 0 with the shutdown repo
   assertEquals([ready.status, await ready.json()], [200, { status: "ready" }]);
 
   server.child.kill("SIGTERM");
-  const status = await server.exited(3000);
+  const status = await server.exited();
   assertEquals(status.code, 0, server.stderr());
   const report = present(
     server.logs.find((line) => line.msg === "shutdown complete"),
@@ -51,7 +51,7 @@ Deno.test("a second SIGINT during a slow shutdown exits 130 at once", async () =
   server.child.kill("SIGINT");
   await server.waitForLog((line) => line.msg === "shutdown started");
   server.child.kill("SIGINT");
-  const status = await server.exited(3000);
+  const status = await server.exited();
   assertEquals(status.code, 130);
   assert(server.logs.some((line) => line.msg === "second signal received; exiting now"));
   assertEquals(server.logs.some((line) => line.msg === "shutdown complete"), false);
@@ -81,7 +81,7 @@ Deno.test("a stop request delivered twice at once (deno task forwarding) still s
   await server.waitForLog(isListening);
   server.child.kill("SIGTERM");
   server.child.kill("SIGTERM");
-  const status = await server.exited(5000);
+  const status = await server.exited();
   assertEquals(status.code, 0, server.stderr());
   assert(server.logs.some((line) => line.msg === "shutdown complete"));
 });

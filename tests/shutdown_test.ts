@@ -3,6 +3,7 @@
  */
 
 import { assert, assertEquals, assertLess } from "@std/assert";
+import { botName } from "../bench/lib/bot.ts";
 import { TestPlayer } from "./support/player.ts";
 import { spawnServer } from "./support/process.ts";
 import { tempDir } from "./support/temp_dir.ts";
@@ -22,9 +23,7 @@ Deno.test("SIGTERM with 200 open streams: each gets stream.shutdown and a clean 
   const players: TestPlayer[] = [];
   try {
     for (let i = 0; i < 200; i++) {
-      const name = `Player${String.fromCharCode(97 + (i % 26))}${
-        String.fromCharCode(97 + Math.floor(i / 26))
-      }`;
+      const name = botName("Player", i);
       const player = await TestPlayer.register(url, name);
       players.push(player);
       await player.connect();

@@ -176,12 +176,19 @@ export class Bot {
   }
 }
 
+/**
+ * Letters that never fold together in a name's confusable skeleton (no `i`/`l`, and none of the
+ * letters of `rn`, `vv`, `cl`), so every bot name is distinct to the server.
+ */
+const DISTINCT_LETTERS = "abefghjkopqstuxyz";
+
 /** A name for bot number `n`: `prefix` and three or more letters (names are letters only). */
 export function botName(prefix: string, n: number): string {
+  const base = DISTINCT_LETTERS.length;
   let text = "";
   do {
-    text = String.fromCharCode(97 + (n % 26)) + text;
-    n = Math.floor(n / 26);
+    text = DISTINCT_LETTERS.charAt(n % base) + text;
+    n = Math.floor(n / base);
   } while (n > 0);
   return prefix + text.padStart(3, "a");
 }
