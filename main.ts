@@ -14,8 +14,8 @@ import { LoginThrottle } from "./lib/accounts/throttle.ts";
 import { type Config, ConfigError, type EnvReader, loadConfig } from "./lib/config.ts";
 import { MythosClock } from "./lib/game/clock.ts";
 import { Game } from "./lib/game/game.ts";
-import { gameMetrics } from "./lib/game/metrics.ts";
-import { Presence, PresenceError } from "./lib/game/presence.ts";
+import { gameMetrics } from "./lib/game/game_metrics.ts";
+import { Presence, PresenceError, startPresenceTasks } from "./lib/presence/presence.ts";
 import { ShutdownCountdown } from "./lib/game/shutdown_countdown.ts";
 import { startGameTasks } from "./lib/game/tasks.ts";
 import { World } from "./lib/game/world.ts";
@@ -25,7 +25,7 @@ import { exitWhenIdle } from "./lib/lifecycle/exit.ts";
 import { handleShutdownSignals, type ShutdownSignalOptions } from "./lib/lifecycle/signals.ts";
 import { type ShutdownReport, Supervisor } from "./lib/lifecycle/supervisor.ts";
 import { supervisorMetrics } from "./lib/lifecycle/supervisor_metrics.ts";
-import { processMetrics } from "./lib/http/metrics.ts";
+import { processMetrics } from "./lib/metrics.ts";
 import { serve, type Served } from "./lib/http/serve.ts";
 import { defaultMaxConnections, readFileLimit } from "./lib/http/file_limit.ts";
 import { createLogger, errorFields, type Logger } from "./lib/log.ts";
@@ -109,7 +109,8 @@ export async function startServer(
       perAddressPerMinute: config.loginAttemptsPerMinute,
       failuresPerName: config.loginFailuresPerName,
     });
-    startGameTasks(supervisor, { game, presence, throttle }, config);
+    startGameTasks(supervisor, { game, throttle }, config);
+    startPresenceTasks(supervisor, presence);
 
     const sessionDeps = {
       sessions: new Sessions(store),
@@ -129,7 +130,7 @@ export async function startServer(
       status: () => ({
         ...realtime.status(),
         connections: served?.connections.stats(),
-        players: presence.stats(),
+        players: game.playerStats(),
         commands: game.commandsRun,
         throttled: throttle.size,
       }),
@@ -138,7 +139,7 @@ export async function startServer(
         ...supervisorMetrics(supervisor),
         ...realtime.metrics(),
         ...(served?.connections.metrics() ?? []),
-        ...gameMetrics(game, presence),
+        ...gameMetrics(game),
       ],
       routes: [
         accountRoutes({

@@ -6,12 +6,12 @@
  */
 
 import { EventBus } from "./bus/event_bus.ts";
-import { busMetrics } from "./bus/metrics.ts";
-import type { Metric } from "./http/metrics.ts";
+import { busMetrics } from "./bus/bus_metrics.ts";
+import type { Metric } from "./metrics.ts";
 import type { Supervisor } from "./lifecycle/supervisor.ts";
 import type { Logger } from "./log.ts";
 import { SseHub } from "./sse/hub.ts";
-import { hubMetrics } from "./sse/metrics.ts";
+import { hubMetrics } from "./sse/hub_metrics.ts";
 
 /** Settings the real-time core reads. */
 export interface RealtimeSettings {

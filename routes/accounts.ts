@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { AccountError, type Accounts } from "../lib/accounts/accounts.ts";
 import type { LoginThrottle } from "../lib/accounts/throttle.ts";
 import type { Game } from "../lib/game/game.ts";
-import type { Presence } from "../lib/game/presence.ts";
+import type { Presence } from "../lib/presence/presence.ts";
 import { HttpError } from "../lib/http/errors.ts";
 import { clientAddress, readJsonObject } from "../lib/http/requests.ts";
 import {

@@ -6,7 +6,7 @@
 
 import { Hono } from "hono";
 import { requireAdminToken } from "../lib/http/admin_auth.ts";
-import { type MetricsSource, renderPrometheus } from "../lib/http/metrics.ts";
+import { type MetricsSource, renderPrometheus } from "../lib/metrics.ts";
 import type { Supervisor } from "../lib/lifecycle/supervisor.ts";
 import type { AdminRights } from "../lib/accounts/admin_rights.ts";
 import { HttpError } from "../lib/http/errors.ts";

@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { errorResponse, handleError } from "../lib/http/errors.ts";
-import type { MetricsSource } from "../lib/http/metrics.ts";
+import type { MetricsSource } from "../lib/metrics.ts";
 import { sameOrigin } from "../lib/http/requests.ts";
 import type { Supervisor } from "../lib/lifecycle/supervisor.ts";
 import type { Logger } from "../lib/log.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { encodeFrame } from "../sse/frame.ts";
+import { encodeFrame } from "../sse_format.ts";
 import type { EventType, GameEvent, MythosEvent, StreamEventType } from "./events.ts";
 
 /** One encoded event. Game frames carry the id the bus gave them; stream frames carry none. */

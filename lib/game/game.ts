@@ -97,6 +97,13 @@ export class Game {
     return this.#commandsRun;
   }
 
+  /** Characters in the world, and how many of them are linkdead. */
+  playerStats(): { inWorld: number; linkdead: number } {
+    let linkdead = 0;
+    for (const player of this.world.players()) if (player.linkdead) linkdead++;
+    return { inWorld: this.world.playerCount, linkdead };
+  }
+
   /** Whether the game still takes commands and lets time pass (false once shutdown begins). */
   get accepting(): boolean {
     return this.#accepting;

@@ -10,7 +10,6 @@ import type { Supervisor } from "../lifecycle/supervisor.ts";
 import type { Game } from "./game.ts";
 import { lucidityTick } from "./lucidity.ts";
 import { npcTick } from "./npcs.ts";
-import type { Presence } from "./presence.ts";
 import { clockTick } from "./world_clock.ts";
 
 /** Intervals of the game's loops, in milliseconds. */
@@ -31,21 +30,20 @@ export const GAME_TASKS = {
   npcs: "world.npcs",
   lucidity: "world.lucidity",
   autosave: "store.autosave",
-  reaper: "presence.reaper",
   throttleSweep: "accounts.throttle-sweep",
 } as const;
 
 /**
- * Spawns the clock, NPC, lucidity, autosave, linkdead-reaper and throttle-sweep tasks, and
+ * Spawns the clock, NPC, lucidity, autosave and throttle-sweep tasks, and
  * registers the game's shutdown work: it stops taking commands in the `accept` phase, and every
  * player in the world is saved in the `persist` phase.
  */
 export function startGameTasks(
   supervisor: Supervisor,
-  parts: { game: Game; presence: Presence; throttle: LoginThrottle },
+  parts: { game: Game; throttle: LoginThrottle },
   settings: GameTaskSettings,
 ): void {
-  const { game, presence, throttle } = parts;
+  const { game, throttle } = parts;
   supervisor.spawn(
     GAME_TASKS.clock,
     (signal) => every(settings.clockMsPerHour, () => clockTick(game), { signal }),
@@ -62,7 +60,6 @@ export function startGameTasks(
     every(settings.autosaveMs, async () => {
       await game.saveDirty();
     }, { signal }), { critical: true });
-  supervisor.spawn(GAME_TASKS.reaper, (signal) => presence.run(signal), { critical: true });
   supervisor.spawn(
     GAME_TASKS.throttleSweep,
     (signal) =>

@@ -19,7 +19,7 @@
  * @module
  */
 
-import { counter, gauge, type Metric } from "./metrics.ts";
+import { counter, gauge, type Metric } from "../metrics.ts";
 
 /** Limits on open connections. */
 export interface ConnectionLimits {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { gauge, type Metric } from "../http/metrics.ts";
+import { gauge, type Metric } from "../metrics.ts";
 import type { Supervisor, TaskState } from "./supervisor.ts";
 
 const STATES: TaskState[] = ["running", "stopping", "restarting", "stopped", "failed"];

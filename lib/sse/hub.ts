@@ -16,7 +16,7 @@ import { Deadline } from "../lifecycle/deadline.ts";
 import { every } from "../lifecycle/ticker.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { EventStream, type StreamEndReason } from "./event_stream.ts";
-import { encodeFrame } from "./frame.ts";
+import { encodeFrame } from "../sse_format.ts";
 
 export type { StreamEndReason } from "./event_stream.ts";
 

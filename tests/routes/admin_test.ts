@@ -1,7 +1,7 @@
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { Supervisor } from "../../lib/lifecycle/supervisor.ts";
 import { supervisorMetrics } from "../../lib/lifecycle/supervisor_metrics.ts";
-import { processMetrics } from "../../lib/http/metrics.ts";
+import { processMetrics } from "../../lib/metrics.ts";
 import { adminRoutes } from "../../routes/admin.ts";
 
 const TOKEN = "admin-token-for-tests-1234";

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { renderPrometheus } from "../../lib/http/metrics.ts";
+import { renderPrometheus } from "../lib/metrics.ts";
 
 Deno.test("renderPrometheus() writes HELP, TYPE and escaped labels", () => {
   const text = renderPrometheus([

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { counter, gauge, type Metric } from "../http/metrics.ts";
+import { counter, gauge, type Metric } from "../metrics.ts";
 import type { SseHub } from "./hub.ts";
 
 /** Open streams, streams ended by reason, and pings. */

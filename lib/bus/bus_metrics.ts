@@ -4,7 +4,7 @@
  * @module
  */
 
-import { counter, gauge, type Metric } from "../http/metrics.ts";
+import { counter, gauge, type Metric } from "../metrics.ts";
 import type { EventBus } from "./event_bus.ts";
 
 /** Published, delivered and resynced counts, subscribers, and what is buffered. */

@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { encodeComment, encodeFrame, formatFrame } from "../../lib/sse/frame.ts";
-import { SseParser } from "../support/sse_client.ts";
+import { encodeComment, encodeFrame, formatFrame } from "../lib/sse_format.ts";
+import { SseParser } from "./support/sse_client.ts";
 
 Deno.test("formatFrame() writes retry, id, event and data in order, ending with a blank line", () => {
   assertEquals(

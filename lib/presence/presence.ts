@@ -12,10 +12,11 @@
  */
 
 import { streamFrame } from "../bus/frame.ts";
+import type { Supervisor } from "../lifecycle/supervisor.ts";
 import { every } from "../lifecycle/ticker.ts";
 import { errorFields, type Logger, silentLogger } from "../log.ts";
 import type { SseHub } from "../sse/hub.ts";
-import type { Game } from "./game.ts";
+import type { Game } from "../game/game.ts";
 
 /** Options for {@linkcode Presence}. */
 export interface PresenceOptions {
@@ -29,6 +30,14 @@ export interface PresenceOptions {
   now?: () => number;
   /** Whether an account holds admin rights; default: none does. */
   isAdmin?: (accountId: string) => Promise<boolean>;
+}
+
+/** Name of the linkdead reaper's task. */
+export const REAPER_TASK = "presence.reaper";
+
+/** Spawns the linkdead reaper as a critical task: without it, linkdead characters never leave. */
+export function startPresenceTasks(supervisor: Supervisor, presence: Presence): void {
+  supervisor.spawn(REAPER_TASK, (signal) => presence.run(signal), { critical: true });
 }
 
 /** A stream could not be opened. */
@@ -152,13 +161,6 @@ export class Presence {
     return every(interval, async () => {
       await this.reap();
     }, { signal });
-  }
-
-  /** Figures for the status page. */
-  stats(): { inWorld: number; linkdead: number } {
-    let linkdead = 0;
-    for (const player of this.#game.world.players()) if (player.linkdead) linkdead++;
-    return { inWorld: this.#game.world.playerCount, linkdead };
   }
 
   async #takeOut(

@@ -4,13 +4,12 @@
  * @module
  */
 
-import { counter, gauge, type Metric } from "../http/metrics.ts";
+import { counter, gauge, type Metric } from "../metrics.ts";
 import type { Game } from "./game.ts";
-import type { Presence } from "./presence.ts";
 
 /** Players in the world, linkdead players, commands run. */
-export function gameMetrics(game: Game, presence: Presence): Metric[] {
-  const players = presence.stats();
+export function gameMetrics(game: Game): Metric[] {
+  const players = game.playerStats();
   return [
     gauge(
       "mythos_players_in_world",
