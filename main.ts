@@ -15,12 +15,11 @@ import { type Config, ConfigError, type EnvReader, loadConfig } from "./lib/conf
 import { MythosClock } from "./lib/game/clock.ts";
 import { Game } from "./lib/game/game.ts";
 import { gameMetrics } from "./lib/game/game_metrics.ts";
-import { Presence, PresenceError, startPresenceTasks } from "./lib/presence/presence.ts";
+import { Presence, startPresenceTasks } from "./lib/presence/presence.ts";
 import { ShutdownCountdown } from "./lib/game/shutdown_countdown.ts";
 import { startGameTasks } from "./lib/game/tasks.ts";
 import { World } from "./lib/game/world.ts";
 import { loadWorld, WorldError } from "./lib/game/world_data.ts";
-import { HttpError } from "./lib/http/errors.ts";
 import { exitWhenIdle } from "./lib/lifecycle/exit.ts";
 import { handleShutdownSignals, type ShutdownSignalOptions } from "./lib/lifecycle/signals.ts";
 import { type ShutdownReport, Supervisor } from "./lib/lifecycle/supervisor.ts";
@@ -36,9 +35,8 @@ import { AdminRights } from "./lib/accounts/admin_rights.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { createApp } from "./routes/app.ts";
 import { commandRoutes } from "./routes/commands.ts";
-import { eventsRoutes } from "./routes/events.ts";
+import { playerEventsRoutes } from "./routes/events.ts";
 import { staticRoutes } from "./routes/static.ts";
-import { currentSession } from "./routes/session.ts";
 
 /** A running server. */
 export interface RunningServer extends AsyncDisposable {
@@ -86,7 +84,13 @@ export async function startServer(
     const world = new World(worldData, await store.loadPlacements());
     const clock = new MythosClock((await store.getMeta<{ hour: number }>("clock"))?.hour ?? 8);
     const realtime = startRealtime(supervisor, config, logger);
-    const countdown = new ShutdownCountdown(supervisor);
+    const countdown = new ShutdownCountdown(
+      supervisor,
+      (text) =>
+        realtime.bus.publish({ type: "system.notice", data: { text, code: "admin.shutdown" } }, {
+          to: "all",
+        }),
+    );
     const game = new Game({
       world,
       bus: realtime.bus,
@@ -98,8 +102,7 @@ export async function startServer(
       recoveryRoom: worldData.recovery,
       scheduleShutdown: (seconds, by) => countdown.schedule(seconds, by),
     });
-    countdown.attach(game);
-    const presence = new Presence(game, realtime.hub, {
+    const presence = new Presence({ game, bus: realtime.bus, store, hub: realtime.hub }, {
       linkdeadGraceMs: config.linkdeadGraceMs,
       maxStreams: config.maxStreamsPerPlayer,
       logger,
@@ -154,27 +157,7 @@ export async function startServer(
           trustedProxies: new Set(config.trustedProxies),
         }),
         commandRoutes({ ...sessionDeps, game }),
-        eventsRoutes({
-          identify: async (c) => {
-            const current = await currentSession(c, sessionDeps);
-            return current === undefined ? undefined : {
-              key: current.account.id,
-              name: current.account.name,
-              session: current.sessionKey,
-            };
-          },
-          openStream: (viewer, lastEventId) =>
-            presence.openStream(viewer.key, lastEventId, viewer.session).catch((error) => {
-              if (error instanceof PresenceError) {
-                throw error.code === "closing"
-                  ? new HttpError(503, "unavailable", "The server is restarting", {
-                    "retry-after": "5",
-                  })
-                  : new HttpError(409, "no_character", error.message);
-              }
-              throw error;
-            }),
-        }),
+        playerEventsRoutes({ ...sessionDeps, presence }),
         await staticRoutes(config.staticDir),
       ],
     });

@@ -61,7 +61,13 @@ export function accountRoutes(deps: AccountDeps): Hono {
       account = await deps.accounts.register(body.name, body.password);
     } catch (error) {
       if (error instanceof AccountError) {
-        throw new HttpError(error.code === "name_taken" ? 409 : 400, error.code, error.message);
+        throw new HttpError(
+          error.code === "name_taken" ? 409 : 400,
+          error.code,
+          error.message,
+          {},
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -111,7 +117,9 @@ export function accountRoutes(deps: AccountDeps): Hono {
     try {
       changed = await deps.accounts.changePassword(account.id, body.password, body.newPassword);
     } catch (error) {
-      if (error instanceof AccountError) throw new HttpError(400, error.code, error.message);
+      if (error instanceof AccountError) {
+        throw new HttpError(400, error.code, error.message, {}, { cause: error });
+      }
       throw error;
     }
     if (!changed) {
@@ -138,19 +146,7 @@ export function accountRoutes(deps: AccountDeps): Hono {
     const account = await currentAccount(c, deps);
     if (account === undefined) throw new HttpError(401, "unauthorized", "Log in first");
     c.header("cache-control", "no-store");
-    const live = deps.game.world.player(account.id);
-    const saved = live === undefined ? await deps.store.getPlayer(account.id) : undefined;
-    const roomId = live?.room ?? saved?.room ?? deps.game.world.data.start;
-    const room = deps.game.world.room(roomId);
-    return c.json({
-      name: account.name,
-      inWorld: live !== undefined,
-      linkdead: live?.linkdead ?? false,
-      admin: live?.admin ?? false,
-      room: { id: roomId, name: room?.name ?? roomId },
-      stats: { lucidity: live?.lucidity ?? saved?.stats.lucidity ?? 100 },
-      inventory: deps.game.world.itemsCarriedBy(account.id).map((item) => item.def.name),
-    });
+    return c.json(await deps.game.describe(account.id, account.name));
   });
 
   return app;

@@ -6,6 +6,8 @@
 
 import { type Context, Hono } from "hono";
 import { HttpError } from "../lib/http/errors.ts";
+import { type Presence, PresenceError } from "../lib/presence/presence.ts";
+import { currentSession, type SessionDeps } from "./session.ts";
 
 /** The player a stream belongs to. */
 export interface Viewer {
@@ -39,4 +41,44 @@ export function eventsRoutes(deps: EventsDeps): Hono {
     return await deps.openStream(viewer, lastEventId);
   });
   return app;
+}
+
+/** What the players' event streams need: sessions to know who asks, presence to open streams. */
+export interface PlayerEventsDeps extends SessionDeps {
+  /** Opens streams and puts characters into the world. */
+  presence: Presence;
+}
+
+/** Maps what presence refuses to the answer a client gets. */
+function httpErrorFor(error: unknown): unknown {
+  if (!(error instanceof PresenceError)) return error;
+  return error.code === "closing"
+    ? new HttpError(503, "unavailable", "The server is restarting", { "retry-after": "5" }, {
+      cause: error,
+    })
+    : new HttpError(409, "no_character", error.message, {}, { cause: error });
+}
+
+/**
+ * The events route for logged-in players: the session cookie names the player (and the session,
+ * so a password change can end the streams opened under others); presence opens the stream.
+ */
+export function playerEventsRoutes(deps: PlayerEventsDeps): Hono {
+  return eventsRoutes({
+    identify: async (c) => {
+      const current = await currentSession(c, deps);
+      return current === undefined ? undefined : {
+        key: current.account.id,
+        name: current.account.name,
+        session: current.sessionKey,
+      };
+    },
+    openStream: async (viewer, lastEventId) => {
+      try {
+        return await deps.presence.openStream(viewer.key, lastEventId, viewer.session);
+      } catch (error) {
+        throw httpErrorFor(error);
+      }
+    },
+  });
 }

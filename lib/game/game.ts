@@ -14,7 +14,9 @@ import { errorFields, type Logger, silentLogger } from "../log.ts";
 import type { ItemPlacement, PlayerRecord, Store } from "../store/store.ts";
 import { MythosClock } from "./clock.ts";
 import { parseCommand, type ParsedCommand } from "./commands/parser.ts";
-import { runCommand } from "./commands/registry.ts";
+import type { Command } from "./commands/command.ts";
+import type { CommandContext } from "./commands/context.ts";
+import { commandsFor, runCommand } from "./commands/registry.ts";
 import { CommandGate } from "./command_gate.ts";
 import { clampLucidity, type ItemState, type PlayerState, World } from "./world.ts";
 
@@ -54,22 +56,39 @@ export type Submission =
   | { accepted: false; reason: "not_in_world" }
   | { accepted: false; reason: "closing" };
 
+/** An account's character as `/api/me` shows it. */
+export interface CharacterSummary {
+  /** Display name. */
+  name: string;
+  /** Whether the character is in the world now. */
+  inWorld: boolean;
+  /** Whether it is in the world with no stream open. */
+  linkdead: boolean;
+  /** Whether it has admin commands. */
+  admin: boolean;
+  /** Where it is (or was saved). */
+  room: { id: string; name: string };
+  /** Its stats. */
+  stats: { lucidity: number };
+  /** Names of the items it carries. */
+  inventory: string[];
+}
+
 /** The running game. */
-export class Game {
+export class Game implements CommandContext {
   /** The live world. */
   readonly world: World;
-  /** Where events go. */
-  readonly bus: EventBus;
-  /** Where state is saved. */
-  readonly store: Store;
   /** The game clock. */
   readonly clock: MythosClock;
-  /** Where failures are logged. */
-  readonly logger: Logger;
   /** Random numbers in [0, 1). */
   readonly random: () => number;
   /** Room where a player whose lucidity reaches zero wakes up. */
   readonly recoveryRoom: string | undefined;
+  readonly #bus: EventBus;
+  readonly #store: Store;
+  readonly #logger: Logger;
+  /** Players being taken out of the world (their streams end meanwhile). */
+  readonly #leaving = new Set<string>();
   readonly #gate: CommandGate;
   readonly #scheduleShutdown: GameOptions["scheduleShutdown"];
   #commandsRun = 0;
@@ -79,10 +98,10 @@ export class Game {
   /** Creates the game over a loaded world. */
   constructor(options: GameOptions) {
     this.world = options.world;
-    this.bus = options.bus;
-    this.store = options.store;
+    this.#bus = options.bus;
+    this.#store = options.store;
     this.clock = options.clock ?? new MythosClock();
-    this.logger = options.logger ?? silentLogger;
+    this.#logger = options.logger ?? silentLogger;
     this.random = options.random ?? Math.random;
     this.recoveryRoom = options.recoveryRoom;
     this.#gate = new CommandGate({
@@ -121,17 +140,20 @@ export class Game {
 
   /** Sends an event to one player. */
   toPlayer(player: PlayerState | string, event: GameEvent): void {
-    this.bus.publish(event, { to: "player", key: typeof player === "string" ? player : player.id });
+    this.#bus.publish(event, {
+      to: "player",
+      key: typeof player === "string" ? player : player.id,
+    });
   }
 
   /** Sends an event to everyone in a room, optionally but one. */
   toRoom(room: string, event: GameEvent, except?: PlayerState): void {
-    this.bus.publish(event, { to: "topic", topic: roomTopic(room), except: except?.id });
+    this.#bus.publish(event, { to: "topic", topic: roomTopic(room), except: except?.id });
   }
 
   /** Sends an event to every player in the world, optionally but one. */
   toAll(event: GameEvent, except?: PlayerState): void {
-    this.bus.publish(event, { to: "all", except: except?.id });
+    this.#bus.publish(event, { to: "all", except: except?.id });
   }
 
   /** Tells one player something. */
@@ -189,11 +211,11 @@ export class Game {
   enter(record: PlayerRecord, options: { admin?: boolean } = {}): PlayerState {
     const existing = this.world.player(record.id);
     if (existing !== undefined) return existing;
-    this.bus.open(record.id, { floorId: record.lastEventId });
+    this.#bus.open(record.id, { floorId: record.lastEventId });
     const player = this.world.addPlayer(record, options.admin ?? false);
-    this.bus.joinTopic(player.id, roomTopic(player.room));
+    this.#bus.joinTopic(player.id, roomTopic(player.room));
     this.toRoom(player.room, { type: "room.enter", data: { who: player.name } }, player);
-    this.logger.info("player entered", { player: player.name, room: player.room });
+    this.#logger.info("player entered", { player: player.name, room: player.room });
     return player;
   }
 
@@ -229,14 +251,24 @@ export class Game {
    */
   async leave(playerId: string, reason: string, finalFrame?: Frame): Promise<void> {
     const player = this.world.player(playerId);
-    if (player === undefined) return;
-    const lastEventId = this.bus.lastIdOf(player.id);
+    // One leave at a time per character, however it is asked for (quit, kick, reaper, logout).
+    if (player === undefined || this.#leaving.has(playerId)) return;
+    this.#leaving.add(playerId);
+    try {
+      await this.#takeOut(player, reason, finalFrame);
+    } finally {
+      this.#leaving.delete(playerId);
+    }
+  }
+
+  async #takeOut(player: PlayerState, reason: string, finalFrame?: Frame): Promise<void> {
+    const lastEventId = this.#bus.lastIdOf(player.id);
     this.world.removePlayer(player.id);
-    this.bus.leaveTopic(player.id, roomTopic(player.room));
+    this.#bus.leaveTopic(player.id, roomTopic(player.room));
     this.toRoom(player.room, { type: "room.leave", data: { who: player.name } });
-    this.bus.release(player.id, finalFrame);
-    this.logger.info("player left", { player: player.name, reason });
-    await this.store.savePlayers([this.world.record(player, lastEventId)]);
+    this.#bus.release(player.id, finalFrame);
+    this.#logger.info("player left", { player: player.name, reason });
+    await this.#store.savePlayers([this.world.record(player, lastEventId)]);
   }
 
   // --- Commands -----------------------------------------------------------------------------
@@ -260,6 +292,39 @@ export class Game {
   /** Forgets rate-limit buckets that have refilled; run now and then so memory stays flat. */
   sweepRateLimits(): void {
     this.#gate.sweep();
+  }
+
+  /** The commands `player` may use, in the order `help` lists them. */
+  commands(player: PlayerState): readonly Command[] {
+    return commandsFor(player);
+  }
+
+  /** The character in the world for this account, if it is there. */
+  player(accountId: string): PlayerState | undefined {
+    return this.world.player(accountId);
+  }
+
+  /** Whether a character is being taken out of the world right now. */
+  isLeaving(playerId: string): boolean {
+    return this.#leaving.has(playerId);
+  }
+
+  /**
+   * What `/api/me` shows of an account's character: live if it is in the world, else as saved.
+   */
+  async describe(accountId: string, name: string): Promise<CharacterSummary> {
+    const live = this.world.player(accountId);
+    const saved = live === undefined ? await this.#store.getPlayer(accountId) : undefined;
+    const roomId = live?.room ?? saved?.room ?? this.world.startRoom;
+    return {
+      name,
+      inWorld: live !== undefined,
+      linkdead: live?.linkdead ?? false,
+      admin: live?.admin ?? false,
+      room: { id: roomId, name: this.world.room(roomId)?.name ?? roomId },
+      stats: { lucidity: live?.lucidity ?? saved?.stats.lucidity ?? 100 },
+      inventory: this.world.itemsCarriedBy(accountId).map((item) => item.def.name),
+    };
   }
 
   /** Gives or takes a character's admin commands at once, if it is in the world. */
@@ -291,7 +356,7 @@ export class Game {
     try {
       await runCommand(this, player, parsed);
     } catch (error) {
-      this.logger.error("command failed", {
+      this.#logger.error("command failed", {
         player: player.name,
         input,
         error: errorFields(error),
@@ -312,7 +377,7 @@ export class Game {
     if (from === to) return;
     const leftBy = this.world.directionBetween(from, to);
     const cameFrom = this.world.directionBetween(to, from);
-    this.bus.leaveTopic(player.id, roomTopic(from));
+    this.#bus.leaveTopic(player.id, roomTopic(from));
     if (!how.quietly) {
       this.toRoom(from, {
         type: "room.leave",
@@ -320,7 +385,7 @@ export class Game {
       });
     }
     this.world.movePlayer(player, to);
-    this.bus.joinTopic(player.id, roomTopic(to));
+    this.#bus.joinTopic(player.id, roomTopic(to));
     if (!how.quietly) {
       this.toRoom(to, {
         type: "room.enter",
@@ -340,10 +405,10 @@ export class Game {
     if (item.moving) return false;
     item.moving = true;
     try {
-      const version = await this.store.moveItem(item.def.id, item.version, to);
+      const version = await this.#store.moveItem(item.def.id, item.version, to);
       if (version === undefined) {
-        this.logger.warn("item moved elsewhere; reloading its placement", { item: item.def.id });
-        const stored = (await this.store.loadPlacements()).get(item.def.id);
+        this.#logger.warn("item moved elsewhere; reloading its placement", { item: item.def.id });
+        const stored = (await this.#store.loadPlacements()).get(item.def.id);
         if (stored !== undefined) {
           item.placement = stored.placement;
           item.version = stored.version;
@@ -386,15 +451,15 @@ export class Game {
   /** Saves players whose position or stats changed, and the hour if it moved; returns how many players. */
   async saveDirty(): Promise<number> {
     if (this.#savedHour !== this.clock.hour) {
-      await this.store.setMeta("clock", { hour: this.clock.hour });
+      await this.#store.setMeta("clock", { hour: this.clock.hour });
       this.#savedHour = this.clock.hour;
     }
     const dirty = [...this.world.players()].filter((player) => player.dirty);
     if (dirty.length === 0) return 0;
-    const records = dirty.map((player) => this.world.record(player, this.bus.lastIdOf(player.id)));
+    const records = dirty.map((player) => this.world.record(player, this.#bus.lastIdOf(player.id)));
     for (const player of dirty) player.dirty = false;
     try {
-      await this.store.savePlayers(records);
+      await this.#store.savePlayers(records);
     } catch (error) {
       for (const player of dirty) player.dirty = true;
       throw error;
@@ -405,11 +470,11 @@ export class Game {
   /** Saves every player in the world (shutdown); returns how many. */
   async saveAll(): Promise<number> {
     const players = [...this.world.players()];
-    await this.store.savePlayers(
-      players.map((player) => this.world.record(player, this.bus.lastIdOf(player.id))),
+    await this.#store.savePlayers(
+      players.map((player) => this.world.record(player, this.#bus.lastIdOf(player.id))),
     );
     for (const player of players) player.dirty = false;
-    await this.store.setMeta("clock", { hour: this.clock.hour });
+    await this.#store.setMeta("clock", { hour: this.clock.hour });
     return players.length;
   }
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Game } from "./game.ts";
+import type { CommandContext } from "./commands/context.ts";
 import type { PlayerState } from "./world.ts";
 
 /** Lucidity lost per tick in an eldritch room (double at the witching hour). */
@@ -32,7 +32,7 @@ const SIGHTS = [
 ];
 
 /** Sends one hallucination to `player`, marked so tests (and only tests) can tell. */
-function hallucinate(game: Game, player: PlayerState): void {
+function hallucinate(game: CommandContext, player: PlayerState): void {
   const pick = <T>(list: readonly T[]) => list[Math.floor(game.random() * list.length)] as T;
   if (game.random() < 0.5) {
     game.toPlayer(player, {
@@ -48,7 +48,7 @@ function hallucinate(game: Game, player: PlayerState): void {
 }
 
 /** One lucidity tick for every player in the world. */
-export function lucidityTick(game: Game): void {
+export function lucidityTick(game: CommandContext): void {
   for (const player of [...game.world.players()]) {
     if (player.linkdead) continue;
     const room = game.world.room(player.room);

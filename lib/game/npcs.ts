@@ -5,14 +5,14 @@
  * @module
  */
 
-import type { Game } from "./game.ts";
+import type { CommandContext } from "./commands/context.ts";
 import type { NpcState } from "./world.ts";
 
-function pickOne<T>(game: Game, list: readonly T[]): T | undefined {
+function pickOne<T>(game: CommandContext, list: readonly T[]): T | undefined {
   return list[Math.floor(game.random() * list.length)];
 }
 
-function appearOrVanish(game: Game, npc: NpcState): void {
+function appearOrVanish(game: CommandContext, npc: NpcState): void {
   const shouldBePresent = !npc.def.nocturnal || game.clock.night;
   if (shouldBePresent === npc.present) return;
   npc.present = shouldBePresent;
@@ -24,7 +24,7 @@ function appearOrVanish(game: Game, npc: NpcState): void {
   }
 }
 
-function wander(game: Game, npc: NpcState): void {
+function wander(game: CommandContext, npc: NpcState): void {
   const room = game.world.room(npc.room);
   if (room === undefined) return;
   const exits = [...room.exits].filter(([, to]) => game.world.room(to)?.zone === room.zone);
@@ -43,7 +43,7 @@ function wander(game: Game, npc: NpcState): void {
   });
 }
 
-function chatter(game: Game, npc: NpcState): void {
+function chatter(game: CommandContext, npc: NpcState): void {
   const lines = [
     ...npc.def.says.map((text) => ({ kind: "say" as const, text })),
     ...npc.def.emotes.map((text) => ({ kind: "emote" as const, text })),
@@ -55,7 +55,7 @@ function chatter(game: Game, npc: NpcState): void {
 }
 
 /** One NPC tick. Chatter is skipped where nobody would hear it. */
-export function npcTick(game: Game): void {
+export function npcTick(game: CommandContext): void {
   for (const npc of game.world.npcs()) {
     appearOrVanish(game, npc);
     if (!npc.present) continue;

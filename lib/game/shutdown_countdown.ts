@@ -7,7 +7,6 @@
 
 import { delay } from "@std/async/delay";
 import type { Supervisor, TaskHandle } from "../lifecycle/supervisor.ts";
-import type { Game } from "./game.ts";
 
 /** The task's name. */
 export const COUNTDOWN_TASK = "admin.shutdown-countdown";
@@ -18,17 +17,16 @@ const MARKS = [600, 300, 120, 60, 30, 10, 5, 4, 3, 2, 1];
 /** Schedules and cancels admin shutdowns. */
 export class ShutdownCountdown {
   readonly #supervisor: Supervisor;
-  #game: Game | undefined;
+  readonly #announce: (text: string) => void;
   #task: TaskHandle | undefined;
 
-  /** Uses `supervisor` to run the countdown and to shut down. */
-  constructor(supervisor: Supervisor) {
+  /**
+   * Uses `supervisor` to run the countdown and to shut down, and `announce` to tell everyone in
+   * the world how long is left.
+   */
+  constructor(supervisor: Supervisor, announce: (text: string) => void) {
     this.#supervisor = supervisor;
-  }
-
-  /** Connects the game the notices go through (the game needs this object first). */
-  attach(game: Game): void {
-    this.#game = game;
+    this.#announce = announce;
   }
 
   /** Starts a countdown of `seconds`, or cancels with `undefined`; returns what to tell the admin. */
@@ -61,9 +59,5 @@ export class ShutdownCountdown {
     const task = this.#task;
     this.#task = undefined;
     task?.stop("cancelled").catch(() => {});
-  }
-
-  #announce(text: string): void {
-    this.#game?.toAll({ type: "system.notice", data: { text, code: "admin.shutdown" } });
   }
 }

@@ -70,8 +70,7 @@ export type Target =
 
 /** Everything that lives in the world, indexed for the questions the game asks. */
 export class World {
-  /** The static world. */
-  readonly data: WorldData;
+  readonly #data: WorldData;
   readonly #players = new Map<string, PlayerState>();
   readonly #playersByName = new Map<string, PlayerState>();
   readonly #roomPlayers = new Map<string, Set<PlayerState>>();
@@ -80,7 +79,7 @@ export class World {
 
   /** Places items (stored placements over the files' defaults) and NPCs. */
   constructor(data: WorldData, placements: Map<string, StoredPlacement> = new Map()) {
-    this.data = data;
+    this.#data = data;
     for (const def of data.items.values()) {
       const stored = placements.get(def.id);
       const placement = stored?.placement ?? { room: def.room };
@@ -98,9 +97,19 @@ export class World {
     }
   }
 
+  /** Every room, in the order of the world files. */
+  rooms(): Iterable<RoomDef> {
+    return this.#data.rooms.values();
+  }
+
+  /** The room new characters begin in. */
+  get startRoom(): string {
+    return this.#data.start;
+  }
+
   /** A room's definition. */
   room(id: string): RoomDef | undefined {
-    return this.data.rooms.get(id);
+    return this.#data.rooms.get(id);
   }
 
   /** Every player in the world. */
@@ -172,7 +181,7 @@ export class World {
 
   /** Puts a character into the world from its saved record. */
   addPlayer(record: PlayerRecord, admin: boolean): PlayerState {
-    const room = this.data.rooms.has(record.room) ? record.room : this.data.start;
+    const room = this.#data.rooms.has(record.room) ? record.room : this.#data.start;
     const player: PlayerState = {
       id: record.id,
       name: record.name,
@@ -227,7 +236,7 @@ export class World {
 
   /** The direction in `room` that leads to `other`, if any (to say where someone came from). */
   directionBetween(room: string, other: string): Direction | undefined {
-    for (const [direction, to] of this.data.rooms.get(room)?.exits ?? []) {
+    for (const [direction, to] of this.#data.rooms.get(room)?.exits ?? []) {
       if (to === other) return direction;
     }
     return undefined;
@@ -285,7 +294,7 @@ export class World {
 
   /** How `room` looks to `viewer`. */
   view(roomId: string, viewer?: PlayerState): RoomView | undefined {
-    const room = this.data.rooms.get(roomId);
+    const room = this.#data.rooms.get(roomId);
     if (room === undefined) return undefined;
     return {
       id: room.id,

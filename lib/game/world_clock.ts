@@ -6,10 +6,10 @@
  */
 
 import { ANNOUNCEMENTS } from "./clock.ts";
-import type { Game } from "./game.ts";
+import type { CommandContext } from "./commands/context.ts";
 
 /** Advances the clock one hour and tells the players. */
-export function clockTick(game: Game): void {
+export function clockTick(game: CommandContext): void {
   const hour = game.clock.advance();
   game.toAll(game.timeEvent());
   const announcement = ANNOUNCEMENTS[hour];

@@ -28,20 +28,6 @@ export const DIRECTIONS = [
 /** One of {@linkcode DIRECTIONS}. */
 export type Direction = typeof DIRECTIONS[number];
 
-/** The direction back. */
-export const OPPOSITE: Readonly<Record<Direction, Direction>> = {
-  north: "south",
-  south: "north",
-  east: "west",
-  west: "east",
-  northeast: "southwest",
-  southwest: "northeast",
-  northwest: "southeast",
-  southeast: "northwest",
-  up: "down",
-  down: "up",
-};
-
 /** Room flags. */
 export const ROOM_FLAGS = ["outdoors", "rest", "eldritch"] as const;
 

@@ -18,14 +18,18 @@ export class HttpError extends Error {
   /** Extra response headers, such as `Retry-After`. */
   readonly headers: Record<string, string>;
 
-  /** Creates an error the client will see as given. */
+  /**
+   * Creates an error the client will see as given. `options.cause` keeps the domain error it
+   * stands for (logs and debuggers see it; clients never do).
+   */
   constructor(
     status: ContentfulStatusCode,
     code: string,
     message: string,
     headers: Record<string, string> = {},
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = "HttpError";
     this.status = status;
     this.code = code;

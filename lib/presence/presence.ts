@@ -16,7 +16,21 @@ import type { Supervisor } from "../lifecycle/supervisor.ts";
 import { every } from "../lifecycle/ticker.ts";
 import { errorFields, type Logger, silentLogger } from "../log.ts";
 import type { SseHub } from "../sse/hub.ts";
+import type { EventBus } from "../bus/event_bus.ts";
 import type { Game } from "../game/game.ts";
+import type { Store } from "../store/store.ts";
+
+/** What presence joins: the game, the bus its streams read, the store, the SSE hub. */
+export interface PresenceParts {
+  /** Characters enter and leave it. */
+  game: Game;
+  /** Streams subscribe to players' mailboxes here. */
+  bus: EventBus;
+  /** Where a character is loaded from when it enters. */
+  store: Store;
+  /** Where streams are opened. */
+  hub: SseHub;
+}
 
 /** Options for {@linkcode Presence}. */
 export interface PresenceOptions {
@@ -71,19 +85,21 @@ const SESSIONS_ENDED = streamFrame({
 /** Tracks players' streams and their linkdead grace. */
 export class Presence {
   readonly #game: Game;
+  readonly #bus: EventBus;
+  readonly #store: Store;
   readonly #hub: SseHub;
   readonly #graceMs: number;
   readonly #maxStreams: number;
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #isAdmin: (accountId: string) => Promise<boolean>;
-  /** Players whose character is being taken out of the world (their streams end meanwhile). */
-  readonly #leaving = new Set<string>();
 
   /** Creates presence over the game and the SSE hub. */
-  constructor(game: Game, hub: SseHub, options: PresenceOptions) {
-    this.#game = game;
-    this.#hub = hub;
+  constructor(parts: PresenceParts, options: PresenceOptions) {
+    this.#game = parts.game;
+    this.#bus = parts.bus;
+    this.#store = parts.store;
+    this.#hub = parts.hub;
     this.#graceMs = options.linkdeadGraceMs;
     this.#maxStreams = options.maxStreams;
     this.#logger = options.logger ?? silentLogger;
@@ -104,23 +120,23 @@ export class Presence {
   ): Promise<Response> {
     if (this.#hub.closing) throw new PresenceError("closing", "The server is shutting down");
     const game = this.#game;
-    let player = game.world.player(accountId);
+    let player = game.player(accountId);
     if (player === undefined) {
-      const record = await game.store.getPlayer(accountId);
+      const record = await this.#store.getPlayer(accountId);
       if (record === undefined) {
         throw new PresenceError("no_character", "This account has no character");
       }
       const admin = await this.#isAdmin(accountId);
       if (this.#hub.closing) throw new PresenceError("closing", "The server is shutting down");
-      player = game.world.player(accountId) ?? game.enter(record, { admin });
+      player = game.player(accountId) ?? game.enter(record, { admin });
     } else if (player.linkdead) {
       game.returned(player);
     }
-    if (game.bus.subscriberCount(player.id) >= this.#maxStreams) {
-      game.bus.endOldest(player.id, SUPERSEDED);
+    if (this.#bus.subscriberCount(player.id) >= this.#maxStreams) {
+      this.#bus.endOldest(player.id, SUPERSEDED);
     }
     const id = player.id;
-    const subscription = game.bus.subscribe(id, {
+    const subscription = this.#bus.subscribe(id, {
       lastEventId,
       greeting: () => game.snapshot(id),
       owner,
@@ -141,7 +157,7 @@ export class Presence {
    * `stream.superseded` and must log in again.
    */
   endOtherSessions(accountId: string, keepSession: string): void {
-    this.#game.bus.endOthers(accountId, keepSession, SESSIONS_ENDED);
+    this.#bus.endOthers(accountId, keepSession, SESSIONS_ENDED);
   }
 
   /** Takes out every character whose grace has run out; returns how many. */
@@ -168,8 +184,6 @@ export class Presence {
     reason: string,
     finalFrame?: Parameters<Game["leave"]>[2],
   ): Promise<void> {
-    if (this.#leaving.has(playerId)) return;
-    this.#leaving.add(playerId);
     try {
       await this.#game.leave(playerId, reason, finalFrame);
     } catch (error) {
@@ -178,16 +192,14 @@ export class Presence {
         reason,
         error: errorFields(error),
       });
-    } finally {
-      this.#leaving.delete(playerId);
     }
   }
 
   #streamEnded(playerId: string): void {
     // At shutdown every stream ends; players are saved as they stand, not marked linkdead.
-    if (this.#hub.closing || this.#leaving.has(playerId)) return;
-    const player = this.#game.world.player(playerId);
-    if (player === undefined || this.#game.bus.subscriberCount(playerId) > 0) return;
+    if (this.#hub.closing || this.#game.isLeaving(playerId)) return;
+    const player = this.#game.player(playerId);
+    if (player === undefined || this.#bus.subscriberCount(playerId) > 0) return;
     this.#game.linkdead(player, this.#now());
   }
 }

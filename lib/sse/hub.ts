@@ -14,7 +14,7 @@ import { streamFrame } from "../bus/frame.ts";
 import type { Subscription } from "../bus/subscription.ts";
 import { Deadline } from "../lifecycle/deadline.ts";
 import { every } from "../lifecycle/ticker.ts";
-import { type Logger, silentLogger } from "../log.ts";
+import { errorFields, type Logger, silentLogger } from "../log.ts";
 import { EventStream, type StreamEndReason } from "./event_stream.ts";
 import { encodeFrame } from "../sse_format.ts";
 
@@ -237,7 +237,10 @@ export class SseHub {
     try {
       onEnd(reason);
     } catch (error) {
-      this.#logger.error("stream end callback failed", { key: stream.key, error });
+      this.#logger.error("stream end callback failed", {
+        key: stream.key,
+        error: errorFields(error),
+      });
     }
   }
 }

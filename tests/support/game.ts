@@ -50,6 +50,8 @@ export interface GamePlayer {
 export interface TestGame extends AsyncDisposable {
   /** The game. */
   game: Game;
+  /** The bus it publishes on. */
+  bus: EventBus;
   /** Adds a character at `room` and enters it into the world. */
   join(name: string, room?: string, options?: { lucidity?: number }): Promise<GamePlayer>;
 }
@@ -89,6 +91,7 @@ export async function testGame(
   const decoder = new TextDecoder();
   return {
     game,
+    bus,
     join: async (name, room = data.start, joinOptions = {}) => {
       const now = new Date().toISOString();
       const record: PlayerRecord = {

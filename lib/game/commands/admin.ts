@@ -6,25 +6,29 @@
  */
 
 import { streamFrame } from "../../bus/frame.ts";
-import type { Game } from "../game.ts";
+import type { CommandContext } from "./context.ts";
 import type { PlayerState } from "../world.ts";
 import type { RoomDef } from "../world_data.ts";
 import type { Command } from "./command.ts";
 import { splitFirst } from "./parser.ts";
 
 /** The room `text` names: an exact id, or the one room whose id or name contains it. */
-export function findRoom(game: Game, text: string): RoomDef | "none" | "ambiguous" {
+export function findRoom(game: CommandContext, text: string): RoomDef | "none" | "ambiguous" {
   const exact = game.world.room(text);
   if (exact !== undefined) return exact;
   const wanted = text.toLowerCase();
-  const found = [...game.world.data.rooms.values()].filter((room) =>
+  const found = [...game.world.rooms()].filter((room) =>
     room.id.includes(wanted) || room.name.toLowerCase().includes(wanted)
   );
   if (found.length === 0) return "none";
   return found.length === 1 ? found[0] ?? "none" : "ambiguous";
 }
 
-function onePlayer(game: Game, admin: PlayerState, name: string): PlayerState | undefined {
+function onePlayer(
+  game: CommandContext,
+  admin: PlayerState,
+  name: string,
+): PlayerState | undefined {
   const matches = game.world.playersByPrefix(name);
   if (matches.length !== 1) {
     game.error(

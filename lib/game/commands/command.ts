@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Game } from "../game.ts";
+import type { CommandContext } from "./context.ts";
 import type { PlayerState } from "../world.ts";
 
 /** One verb the game understands. */
@@ -20,5 +20,5 @@ export interface Command {
   /** Only admins may use it (for anyone else it does not exist). */
   admin?: boolean;
   /** Runs it. */
-  run(game: Game, player: PlayerState, args: string): void | Promise<void>;
+  run(game: CommandContext, player: PlayerState, args: string): void | Promise<void>;
 }

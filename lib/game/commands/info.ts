@@ -4,11 +4,10 @@
  * @module
  */
 
-import type { Game } from "../game.ts";
+import type { CommandContext } from "./context.ts";
 import type { PlayerState, Target } from "../world.ts";
 import type { Command } from "./command.ts";
 import { nearest } from "./parser.ts";
-import { commandsFor, findCommand } from "./registry.ts";
 
 function describeTarget(viewer: PlayerState, target: Target): string {
   switch (target.kind) {
@@ -31,7 +30,7 @@ function describeTarget(viewer: PlayerState, target: Target): string {
   }
 }
 
-function examine(game: Game, player: PlayerState, args: string): void {
+function examine(game: CommandContext, player: PlayerState, args: string): void {
   if (args === "") {
     game.error(player, "Examine what?", "missing_target");
     return;
@@ -109,14 +108,15 @@ export const infoCommands: readonly Command[] = [
     summary: "List commands, or explain one.",
     run: (game, player, args) => {
       const topic = args.toLowerCase().split(/\s+/)[0] ?? "";
+      const known = game.commands(player);
       if (topic === "") {
-        const lines = commandsFor(player).map((command) => `${command.usage} — ${command.summary}`);
+        const lines = known.map((command) => `${command.usage} — ${command.summary}`);
         game.notice(player, `Commands:\n${lines.join("\n")}`, "help");
         return;
       }
-      const command = findCommand(topic, player);
+      const command = known.find((c) => c.name === topic || c.aliases?.includes(topic));
       if (command === undefined) {
-        const words = commandsFor(player).map((c) => c.name);
+        const words = known.map((c) => c.name);
         const guess = nearest(topic, words);
         game.error(
           player,

@@ -4,12 +4,12 @@
  * @module
  */
 
-import type { Game } from "../game.ts";
+import type { CommandContext } from "./context.ts";
 import type { ItemState, PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
 
 function pick(
-  game: Game,
+  game: CommandContext,
   player: PlayerState,
   word: string,
   where: "room" | "carried",

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Game } from "../game.ts";
+import type { CommandContext } from "./context.ts";
 import { type Direction, DIRECTIONS } from "../world_data.ts";
 import type { PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
@@ -28,7 +28,7 @@ export function directionOf(word: string): Direction | undefined {
   return DIRECTIONS.find((direction) => direction === lower || SHORT[direction] === lower);
 }
 
-function go(game: Game, player: PlayerState, word: string): void {
+function go(game: CommandContext, player: PlayerState, word: string): void {
   if (word === "") {
     game.error(player, "Go where?", "missing_direction");
     return;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Game } from "../game.ts";
+import type { CommandContext } from "./context.ts";
 import type { PlayerState } from "../world.ts";
 import { adminCommands } from "./admin.ts";
 import type { Command } from "./command.ts";
@@ -47,7 +47,7 @@ export function commandsFor(player: PlayerState): Command[] {
 
 /** Runs a parsed command, or tells the player it is unknown and suggests the nearest one. */
 export async function runCommand(
-  game: Game,
+  game: CommandContext,
   player: PlayerState,
   parsed: ParsedCommand,
 ): Promise<void> {

@@ -4,12 +4,17 @@
  * @module
  */
 
-import type { Game } from "../game.ts";
+import type { CommandContext } from "./context.ts";
 import type { PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
 import { splitFirst } from "./parser.ts";
 
-function whisper(game: Game, player: PlayerState, targetName: string, text: string): void {
+function whisper(
+  game: CommandContext,
+  player: PlayerState,
+  targetName: string,
+  text: string,
+): void {
   if (targetName === "") {
     game.error(player, "Whisper to whom?", "missing_target");
     return;
@@ -30,7 +35,12 @@ function whisper(game: Game, player: PlayerState, targetName: string, text: stri
   whisperTo(game, player, matches[0] as PlayerState, text);
 }
 
-function whisperTo(game: Game, player: PlayerState, target: PlayerState, text: string): void {
+function whisperTo(
+  game: CommandContext,
+  player: PlayerState,
+  target: PlayerState,
+  text: string,
+): void {
   if (target === player) {
     game.error(player, "You mutter to yourself. It is not a good sign.", "self");
     return;
