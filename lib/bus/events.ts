@@ -28,6 +28,39 @@ export interface RoomView {
   flags?: string[];
 }
 
+/**
+ * The event vocabulary: every event type the server sends, in one runtime table. The types below
+ * are derived from it, the browser client's list is checked against it
+ * (`tests/bus/events_test.ts`), and `stream.*` types belong to one stream and carry no id.
+ */
+export const EVENT_TYPES = [
+  "room.look",
+  "room.say",
+  "room.emote",
+  "room.enter",
+  "room.leave",
+  "chat.ooc",
+  "tell.received",
+  "tell.sent",
+  "system.notice",
+  "system.error",
+  "world.time",
+  "player.stats",
+  "stream.hello",
+  "stream.ping",
+  "stream.resync",
+  "stream.superseded",
+  "stream.shutdown",
+] as const;
+
+/** Every event type name. */
+export type EventType = typeof EVENT_TYPES[number];
+
+/** Whether `type` is one of {@linkcode EVENT_TYPES}. */
+export function isEventType(type: string): type is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(type);
+}
+
 /** The `data` of every event type. Fields may be added; these stay. */
 export interface EventDataMap {
   "room.look": { room: RoomView };
@@ -49,8 +82,11 @@ export interface EventDataMap {
   "stream.shutdown": { reason: string; retryMs: number };
 }
 
-/** Every event type name. */
-export type EventType = keyof EventDataMap;
+/** True when `A` and `B` are the same set of names. */
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** Fails to compile when {@linkcode EventDataMap} and {@linkcode EVENT_TYPES} disagree. */
+const _vocabularyMatches: SameKeys<keyof EventDataMap, EventType> = true;
 
 /** Event types that belong to one stream rather than to the game. */
 export type StreamEventType = Extract<EventType, `stream.${string}`>;

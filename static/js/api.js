@@ -1,7 +1,14 @@
+// @ts-check
+/// <reference lib="dom" />
 // HTTP calls to the game server. Same origin only; the session is an HttpOnly cookie.
 
 /** An error the server answered with: status, code and a message meant for the player. */
 export class ApiError extends Error {
+  /**
+   * @param {number} status HTTP status (0 when the server could not be reached)
+   * @param {string} code the server's error code
+   * @param {string} message what to tell the player
+   */
   constructor(status, code, message) {
     super(message);
     this.status = status;
@@ -9,10 +16,17 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body] sent as JSON
+ * @returns {Promise<any>} the JSON answer, or undefined for 204
+ */
 async function request(method, path, body) {
-  const init = { method, credentials: "same-origin", headers: {} };
+  /** @type {RequestInit} */
+  const init = { method, credentials: "same-origin" };
   if (body !== undefined) {
-    init.headers["content-type"] = "application/json";
+    init.headers = { "content-type": "application/json" };
     init.body = JSON.stringify(body);
   }
   let response;
@@ -44,12 +58,20 @@ export async function me() {
   }
 }
 
-/** Registers a new investigator and logs in. */
+/**
+ * Registers a new investigator and logs in.
+ * @param {string} name
+ * @param {string} password
+ */
 export function register(name, password) {
   return request("POST", "/api/accounts", { name, password });
 }
 
-/** Logs in. */
+/**
+ * Logs in.
+ * @param {string} name
+ * @param {string} password
+ */
 export function login(name, password) {
   return request("POST", "/api/sessions", { name, password });
 }
@@ -59,7 +81,10 @@ export function logout() {
   return request("DELETE", "/api/sessions");
 }
 
-/** Sends one command; the results arrive on the event stream. */
+/**
+ * Sends one command; the results arrive on the event stream.
+ * @param {string} command
+ */
 export function sendCommand(command) {
   return request("POST", "/api/commands", { command });
 }

@@ -1,3 +1,5 @@
+// @ts-check
+/// <reference lib="dom" />
 // The page: log in or register, then play. All text is inserted as text, never as HTML.
 
 import * as api from "./api.js";
@@ -7,44 +9,69 @@ import { describeTime, linesFor } from "./render.js";
 const MAX_LINES = 1000;
 const HISTORY = 50;
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The element with this id, which the page must have.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {new () => T} type what kind of element it is
+ * @returns {T}
+ */
+function $(id, type) {
+  const element = document.getElementById(id);
+  if (!(element instanceof type)) throw new Error(`The page has no ${type.name} #${id}`);
+  return element;
+}
+
 const ui = {
-  loginView: $("login-view"),
-  loginForm: $("login-form"),
-  loginName: $("login-name"),
-  loginPassword: $("login-password"),
-  loginError: $("login-error"),
-  gameView: $("game-view"),
-  output: $("output"),
-  commandForm: $("command-form"),
-  commandInput: $("command-input"),
-  roomName: $("room-name"),
-  exits: $("exits"),
-  present: $("present"),
-  lucidity: $("lucidity"),
-  lucidityValue: $("lucidity-value"),
-  time: $("game-time"),
-  connection: $("connection"),
-  connectionText: $("connection-text"),
-  logout: $("logout-button"),
+  loginView: $("login-view", HTMLElement),
+  loginForm: $("login-form", HTMLFormElement),
+  loginName: $("login-name", HTMLInputElement),
+  loginPassword: $("login-password", HTMLInputElement),
+  loginError: $("login-error", HTMLElement),
+  gameView: $("game-view", HTMLElement),
+  output: $("output", HTMLElement),
+  commandForm: $("command-form", HTMLFormElement),
+  commandInput: $("command-input", HTMLInputElement),
+  roomName: $("room-name", HTMLElement),
+  exits: $("exits", HTMLElement),
+  present: $("present", HTMLElement),
+  lucidity: $("lucidity", HTMLMeterElement),
+  lucidityValue: $("lucidity-value", HTMLElement),
+  time: $("game-time", HTMLElement),
+  connection: $("connection", HTMLElement),
+  connectionText: $("connection-text", HTMLElement),
+  logout: $("logout-button", HTMLButtonElement),
 };
 
 let me = "";
+/** @type {Connection | undefined} */
 let connection;
+/** @type {string[]} */
 const history = [];
 let historyIndex = 0;
 
+/**
+ * Adds a line to the output, keeping the view at the bottom if it was there.
+ * @param {string} text
+ * @param {string} kind a style class
+ */
 function print(text, kind) {
   const atBottom = ui.output.scrollHeight - ui.output.scrollTop - ui.output.clientHeight < 40;
   const p = document.createElement("p");
   p.className = kind;
   p.textContent = text;
   ui.output.append(p);
-  while (ui.output.childElementCount > MAX_LINES) ui.output.firstElementChild.remove();
+  while (ui.output.childElementCount > MAX_LINES) ui.output.firstElementChild?.remove();
   if (atBottom) ui.output.scrollTop = ui.output.scrollHeight;
 }
 
+/**
+ * Shows the connection's state.
+ * @param {import("./connection.js").ConnectionState} state
+ * @param {string} [detail]
+ */
 function setStatus(state, detail) {
+  /** @type {Record<string, string>} */
   const labels = {
     connected: "connected",
     reconnecting: "reconnecting…",
@@ -56,6 +83,19 @@ function setStatus(state, detail) {
   ui.connection.title = detail ?? "";
 }
 
+/**
+ * @typedef {object} RoomView
+ * @property {string} name
+ * @property {{ direction: string, to: string }[]} exits
+ * @property {{ name: string, linkdead: boolean }[]} players
+ * @property {string[]} npcs
+ * @property {string[]} items
+ */
+
+/**
+ * Fills the side panel from a room.
+ * @param {RoomView} room
+ */
 function showRoom(room) {
   ui.roomName.textContent = room.name;
   ui.exits.replaceChildren(...room.exits.map((exit) => {
@@ -83,6 +123,10 @@ function showRoom(room) {
   }));
 }
 
+/**
+ * @param {string} type
+ * @param {any} data
+ */
 function onEvent(type, data) {
   for (const { text, kind } of linesFor(type, data, me)) print(text, kind);
   if (type === "room.look") showRoom(data.room);
@@ -94,16 +138,22 @@ function onEvent(type, data) {
   else if (type === "stream.superseded") setStatus("superseded", data.reason);
 }
 
+/**
+ * Sends a command, showing it first unless `echo` is false.
+ * @param {string} command
+ * @param {{ echo: boolean }} [options]
+ */
 async function send(command, options = { echo: true }) {
   if (options.echo) print(`> ${command}`, "echo");
   try {
     await api.sendCommand(command);
   } catch (error) {
     // A refused command is said plainly; the server publishes nothing for it.
-    print(error.message, "error");
+    print(error instanceof Error ? error.message : String(error), "error");
   }
 }
 
+/** @param {string} name the player's name */
 function startGame(name) {
   me = name;
   ui.loginView.hidden = true;
@@ -116,6 +166,7 @@ function startGame(name) {
   ui.commandInput.focus();
 }
 
+/** @param {string} [message] what to say above the form */
 function showLogin(message = "") {
   connection?.close();
   connection = undefined;
@@ -128,7 +179,10 @@ function showLogin(message = "") {
 
 ui.loginForm.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const action = event.submitter?.value === "register" ? "register" : "login";
+  const submitter = /** @type {SubmitEvent} */ (event).submitter;
+  const action = submitter instanceof HTMLButtonElement && submitter.value === "register"
+    ? "register"
+    : "login";
   const name = ui.loginName.value.trim();
   const password = ui.loginPassword.value;
   ui.loginError.textContent = "";
@@ -139,7 +193,7 @@ ui.loginForm.addEventListener("submit", async (event) => {
     ui.loginPassword.value = "";
     startGame(result.player.name);
   } catch (error) {
-    ui.loginError.textContent = error.message;
+    ui.loginError.textContent = error instanceof Error ? error.message : String(error);
   }
 });
 
@@ -157,7 +211,7 @@ ui.commandForm.addEventListener("submit", (event) => {
 ui.commandInput.addEventListener("keydown", (event) => {
   if (event.key === "ArrowUp" && historyIndex > 0) {
     historyIndex--;
-    ui.commandInput.value = history[historyIndex];
+    ui.commandInput.value = history[historyIndex] ?? "";
     event.preventDefault();
   } else if (event.key === "ArrowDown") {
     historyIndex = Math.min(history.length, historyIndex + 1);

@@ -1,7 +1,12 @@
+// @ts-check
+/// <reference lib="dom" />
 // The event stream: an EventSource with a watchdog, its own reconnects when the browser gives
 // up, and duplicate suppression by event id.
 
-/** Every event type the server sends. */
+/**
+ * Every event type the server sends: the same list as the server's vocabulary
+ * (`lib/bus/events.ts`), which `tests/bus/events_test.ts` checks.
+ */
 export const EVENT_TYPES = [
   "room.look",
   "room.say",
@@ -22,23 +27,52 @@ export const EVENT_TYPES = [
   "stream.shutdown",
 ];
 
+/** @typedef {"connected" | "reconnecting" | "offline" | "superseded"} ConnectionState */
+
+/**
+ * Receives each event once.
+ * @callback EventHandler
+ * @param {string} type the event type
+ * @param {any} data its parsed data
+ * @returns {void}
+ */
+
+/**
+ * Hears the connection's state change.
+ * @callback StatusHandler
+ * @param {ConnectionState} state
+ * @param {string} [detail] why, for a tooltip
+ * @returns {void}
+ */
+
 /**
  * Keeps one EventSource open to `url`. `onEvent(type, data)` gets each event once;
  * `onStatus(state, detail)` hears "connected", "reconnecting", "offline" and "superseded".
  */
 export class Connection {
+  /** @type {string} */
   #url;
+  /** @type {EventHandler} */
   #onEvent;
+  /** @type {StatusHandler} */
   #onStatus;
+  /** @type {EventSource | undefined} */
   #source;
   #sourceLastId = "";
   #lastId = 0;
   #heartbeatMs = 15000;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   #watchdog;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   #retryTimer;
   #retryDelay = 1000;
   #closed = false;
 
+  /**
+   * @param {string} url the event stream's path
+   * @param {EventHandler} onEvent
+   * @param {StatusHandler} onStatus
+   */
   constructor(url, onEvent, onStatus) {
     this.#url = url;
     this.#onEvent = onEvent;
@@ -69,12 +103,19 @@ export class Connection {
     this.#source = source;
     this.#sourceLastId = "";
     for (const type of EVENT_TYPES) {
-      source.addEventListener(type, (event) => this.#receive(type, event));
+      source.addEventListener(
+        type,
+        (event) => this.#receive(type, /** @type {MessageEvent<string>} */ (event)),
+      );
     }
     source.addEventListener("error", () => this.#failed(source));
     this.#resetWatchdog();
   }
 
+  /**
+   * @param {string} type
+   * @param {MessageEvent<string>} event
+   */
   #receive(type, event) {
     this.#resetWatchdog();
     // event.lastEventId is the last id this EventSource has seen, also on frames that carry none
@@ -91,6 +132,7 @@ export class Connection {
       if (id <= this.#lastId) return;
       this.#lastId = id;
     }
+    /** @type {any} */
     let data = {};
     try {
       data = JSON.parse(event.data);
@@ -110,6 +152,7 @@ export class Connection {
     this.#onEvent(type, data);
   }
 
+  /** @param {EventSource} source */
   #failed(source) {
     if (this.#closed || source !== this.#source) return;
     if (source.readyState === EventSource.CONNECTING) {

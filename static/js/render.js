@@ -1,25 +1,48 @@
+// @ts-check
+/// <reference lib="dom" />
 // Turning events into lines of text. Everything becomes text nodes: nothing a player types is
 // ever read as HTML.
 
-/** A line for the output: its text and a style class. */
+/** @typedef {{ text: string, kind: string }} Line */
+
+/**
+ * Event types that add no line to the log: the panel, the status dot or the connection itself
+ * shows them (app.js and connection.js). Every other type must add at least one line.
+ */
+export const NOT_LOGGED = ["world.time", "player.stats", "stream.hello", "stream.ping"];
+
+/**
+ * A line for the output: its text and a style class.
+ * @param {string} text
+ * @param {string} kind
+ * @returns {Line}
+ */
 function line(text, kind) {
   return { text, kind };
 }
 
+/** @param {string[]} words */
 function list(words) {
   if (words.length <= 1) return words.join("");
   return `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
+/** @type {Record<string, string>} */
 const GOES = { up: "goes up", down: "goes down" };
 
-/** The lines an event adds to the output (none for events that only update the panel). */
+/**
+ * The lines an event adds to the output (none for events that only update the panel).
+ * @param {string} type
+ * @param {any} data
+ * @param {string} me the player's own name
+ * @returns {Line[]}
+ */
 export function linesFor(type, data, me) {
   switch (type) {
     case "room.look": {
       const room = data.room;
       const lines = [line(room.name, "room-title"), line(room.description, "room-description")];
-      const exits = room.exits.map((exit) => exit.direction);
+      const exits = room.exits.map((/** @type {{ direction: string }} */ exit) => exit.direction);
       lines.push(
         line(
           exits.length ? `Exits: ${list(exits)}.` : "There is no obvious way out.",
@@ -29,7 +52,9 @@ export function linesFor(type, data, me) {
       if (room.items.length) lines.push(line(`You see ${list(room.items)}.`, "room-detail"));
       const beings = [
         ...room.npcs,
-        ...room.players.map((p) => (p.linkdead ? `${p.name} (lost in thought)` : p.name)),
+        ...room.players.map((/** @type {{ name: string, linkdead: boolean }} */ p) =>
+          p.linkdead ? `${p.name} (lost in thought)` : p.name
+        ),
       ];
       if (beings.length) lines.push(line(`Also here: ${list(beings)}.`, "room-detail"));
       return lines;
@@ -78,7 +103,10 @@ export function linesFor(type, data, me) {
   }
 }
 
-/** "3 o'clock in the morning — the witching hour". */
+/**
+ * "3 a.m. — the witching hour".
+ * @param {{ hour: number, daypart: string }} data
+ */
 export function describeTime(data) {
   const hour = data.hour;
   const twelve = hour % 12 === 0 ? 12 : hour % 12;

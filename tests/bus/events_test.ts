@@ -1,0 +1,36 @@
+/**
+ * The event vocabulary is one table: the server's, which the browser client follows.
+ */
+
+import { assert, assertEquals } from "@std/assert";
+import { EVENT_TYPES, isEventType } from "../../lib/bus/events.ts";
+import { EVENT_TYPES as CLIENT_EVENT_TYPES } from "../../static/js/connection.js";
+import { linesFor, NOT_LOGGED } from "../../static/js/render.js";
+
+Deno.test("the browser client listens for exactly the server's event types", () => {
+  assertEquals([...CLIENT_EVENT_TYPES].sort(), [...EVENT_TYPES].sort());
+});
+
+Deno.test("the browser client shows every event type: a line in the log, or the panel for the few it names", () => {
+  // One sample with every field any event carries.
+  const data = {
+    room: { name: "Room", description: "A room.", exits: [], items: [], npcs: [], players: [] },
+    from: "Ann",
+    to: "Bob",
+    who: "Cat",
+    text: "hello",
+    reason: "Because",
+    retryMs: 1000,
+    hour: 3,
+    daypart: "night",
+    lucidity: 50,
+    player: "Ann",
+    resumed: false,
+  };
+  for (const type of EVENT_TYPES) {
+    const lines = linesFor(type, data, "Ann");
+    if (NOT_LOGGED.includes(type)) continue;
+    assert(lines.length > 0, `${type} adds no line to the log and is not listed in NOT_LOGGED`);
+  }
+  for (const type of NOT_LOGGED) assert(isEventType(type), `${type} is not an event type`);
+});
