@@ -11,7 +11,13 @@
 import { Accounts } from "./lib/accounts/accounts.ts";
 import { Sessions } from "./lib/accounts/sessions.ts";
 import { LoginThrottle } from "./lib/accounts/throttle.ts";
-import { type Config, ConfigError, type EnvReader, loadConfig } from "./lib/config.ts";
+import {
+  type Config,
+  ConfigError,
+  type EnvReader,
+  loadConfig,
+  settingsHelp,
+} from "./lib/config.ts";
 import { MythosClock } from "./lib/game/clock.ts";
 import { Game } from "./lib/game/game.ts";
 import { gameMetrics } from "./lib/game/game_metrics.ts";
@@ -221,6 +227,8 @@ export interface MainOptions {
   onStarted?: (server: RunningServer) => void;
   /** Signal handling options (test fixtures shorten the duplicate window). */
   signals?: ShutdownSignalOptions;
+  /** Command-line arguments; `--help` prints the settings and exits. */
+  args?: string[];
 }
 
 /**
@@ -229,6 +237,11 @@ export interface MainOptions {
  * bad setting.
  */
 export async function main(options: MainOptions = {}): Promise<number> {
+  if (options.args?.some((arg) => arg === "--help" || arg === "-h")) {
+    // deno-lint-ignore no-console
+    console.log(settingsHelp());
+    return 0;
+  }
   let config: Config;
   try {
     config = loadConfig(options.env);
@@ -260,6 +273,6 @@ export async function main(options: MainOptions = {}): Promise<number> {
 }
 
 if (import.meta.main) {
-  const code = await main();
+  const code = await main({ args: Deno.args });
   exitWhenIdle(code, createLogger());
 }

@@ -1,9 +1,11 @@
 /**
  * Server settings, read from `MYTHOS_*` environment variables.
  *
- * Every setting has an embedded default so `deno task start` works on a fresh machine. An
- * invalid value is a {@linkcode ConfigError} that names the variable and the accepted values;
- * `main.ts` turns it into exit code 2.
+ * Each setting is written once, in {@linkcode SETTINGS}: its variable, its default, its bounds and
+ * what it means. The {@linkcode Config} type, {@linkcode loadConfig}, the defaults components
+ * fall back to ({@linkcode DEFAULTS}), the README check and `deno task start --help` all come
+ * from that table. An invalid value is a {@linkcode ConfigError} that names the variable and the
+ * accepted values; `main.ts` turns it into exit code 2.
  *
  * @module
  */
@@ -16,72 +18,6 @@ export type LogLevel = typeof LOG_LEVELS[number];
 
 /** PBKDF2-SHA-256 iterations used when `MYTHOS_PASSWORD_COST` is `strong` (OWASP 2023). */
 export const STRONG_PASSWORD_ITERATIONS = 600_000;
-
-/** The server's settings. */
-export interface Config {
-  /** HTTP port; `0` picks a free one. */
-  port: number;
-  /** Address to listen on. */
-  host: string;
-  /** Directory holding the Deno KV file. */
-  dataDir: string;
-  /** The origin browsers use. */
-  publicUrl: URL;
-  /** Hard bound on graceful shutdown, in milliseconds. */
-  shutdownDeadlineMs: number;
-  /** Bearer token for `/admin/*` and `/metrics`; `undefined` turns them off. */
-  adminToken: string | undefined;
-  /** Player names (lower case) allowed to use admin commands. */
-  admins: string[];
-  /** PBKDF2 iterations for new password hashes. */
-  passwordIterations: number;
-  /** Least severe level that is logged. */
-  logLevel: LogLevel;
-  /** Interval between `stream.ping` frames, in milliseconds. */
-  heartbeatMs: number;
-  /** How long a stream may be unable to write before it is ended, in milliseconds. */
-  stallTimeoutMs: number;
-  /** Frames kept per player for `Last-Event-ID` replay (also each stream's buffer bound). */
-  historyFrames: number;
-  /** Bytes kept per player for replay (also each stream's buffer bound). */
-  historyBytes: number;
-  /** Longest an event is kept for replay, in milliseconds (at least the linkdead grace). */
-  historyMs: number;
-  /** Directory holding `world.json` and the zone files. */
-  worldDir: string;
-  /** Directory holding the browser client. */
-  staticDir: string;
-  /** How long a character stays in the world after its last stream drops, in milliseconds. */
-  linkdeadGraceMs: number;
-  /** Streams (tabs) one player may hold at once. */
-  maxStreamsPerPlayer: number;
-  /** Interval between write-behind saves of changed players, in milliseconds. */
-  autosaveMs: number;
-  /** Commands per second per player. */
-  commandRate: number;
-  /** Commands a player may send in a burst. */
-  commandBurst: number;
-  /** Real milliseconds per game hour. */
-  clockMsPerHour: number;
-  /** Interval between NPC ticks, in milliseconds. */
-  npcTickMs: number;
-  /** Interval between lucidity ticks, in milliseconds. */
-  lucidityTickMs: number;
-  /** Login and registration attempts allowed per address per minute. */
-  loginAttemptsPerMinute: number;
-  /** Failed logins for one name from one address before each further try must wait. */
-  loginFailuresPerName: number;
-  /** Open connections at most; `undefined` derives the cap from the open-file limit. */
-  maxConnections: number | undefined;
-  /** Longest wait for a new connection's request headers, in milliseconds. */
-  headerTimeoutMs: number;
-  /** Longest a request body may take to arrive, in milliseconds. */
-  bodyTimeoutMs: number;
-  /** Longest a keep-alive connection may sit idle between requests, in milliseconds. */
-  idleTimeoutMs: number;
-  /** Proxy addresses whose `X-Forwarded-For` is believed. */
-  trustedProxies: string[];
-}
 
 /** A setting has a value the server cannot use. */
 export class ConfigError extends Error {
@@ -99,277 +35,331 @@ export class ConfigError extends Error {
 /** Reads one environment variable; `Deno.env.get` in production, a map in tests. */
 export type EnvReader = (name: string) => string | undefined;
 
-/** A documented setting: the README's table is checked against this list. */
-export interface SettingSpec {
+/** One setting: where it is read from, its default, what it means, and how it is parsed. */
+export interface Setting<T> {
   /** Environment variable name. */
-  variable: string;
-  /** Default value as written in the README. */
-  defaultText: string;
+  readonly variable: string;
+  /** The default as the README and `--help` show it. */
+  readonly defaultText: string;
   /** What the setting means. */
-  meaning: string;
+  readonly meaning: string;
+  /**
+   * The value for `raw` (`undefined` or blank: the default).
+   *
+   * @throws {ConfigError} when `raw` is not acceptable.
+   */
+  parse(raw: string | undefined): T;
 }
 
-/** Every setting the server reads, with its default and meaning. */
-export const SETTINGS: readonly SettingSpec[] = [
-  { variable: "MYTHOS_PORT", defaultText: "8000", meaning: "HTTP port (`0` picks a free one)" },
-  { variable: "MYTHOS_HOST", defaultText: "127.0.0.1", meaning: "address to listen on" },
-  { variable: "MYTHOS_DATA_DIR", defaultText: "data", meaning: "where the Deno KV file lives" },
-  {
-    variable: "MYTHOS_PUBLIC_URL",
-    defaultText: "http://localhost:8000",
-    meaning: "the origin browsers use (origin checks; `Secure` cookies when https)",
-  },
-  {
-    variable: "MYTHOS_SHUTDOWN_DEADLINE_MS",
-    defaultText: "10000",
-    meaning: "hard bound on graceful shutdown",
-  },
-  {
-    variable: "MYTHOS_ADMIN_TOKEN",
-    defaultText: "unset",
-    meaning: "bearer token for `/admin/*` and `/metrics`; unset turns them off",
-  },
-  {
-    variable: "MYTHOS_ADMINS",
-    defaultText: "empty",
-    meaning: "comma-separated player names allowed admin commands",
-  },
-  {
-    variable: "MYTHOS_PASSWORD_COST",
-    defaultText: "strong",
-    meaning: "PBKDF2 iterations; `strong` is 600000. Lowered only by tests and benchmarks",
-  },
-  {
-    variable: "MYTHOS_LOG_LEVEL",
-    defaultText: "info",
-    meaning: "`debug`, `info`, `warn` or `error`",
-  },
-  {
-    variable: "MYTHOS_HEARTBEAT_MS",
-    defaultText: "15000",
-    meaning: "interval between `stream.ping` frames",
-  },
-  {
-    variable: "MYTHOS_STALL_TIMEOUT_MS",
-    defaultText: "30000",
-    meaning: "a stream that cannot write for this long is ended",
-  },
-  {
-    variable: "MYTHOS_HISTORY_FRAMES",
-    defaultText: "1024",
-    meaning: "events kept per player for `Last-Event-ID` replay; also each stream's buffer bound",
-  },
-  {
-    variable: "MYTHOS_HISTORY_BYTES",
-    defaultText: "1048576",
-    meaning: "bytes kept per player for replay; also each stream's buffer bound",
-  },
-  {
-    variable: "MYTHOS_HISTORY_MS",
-    defaultText: "120000",
-    meaning: "longest an event is kept for replay; at least the linkdead grace",
-  },
-  { variable: "MYTHOS_WORLD_DIR", defaultText: "data/world", meaning: "the world files" },
-  { variable: "MYTHOS_STATIC_DIR", defaultText: "static", meaning: "the browser client" },
-  {
-    variable: "MYTHOS_LINKDEAD_GRACE_MS",
-    defaultText: "60000",
-    meaning: "how long a character stays in the world after its last stream drops",
-  },
-  { variable: "MYTHOS_MAX_STREAMS", defaultText: "4", meaning: "streams (tabs) per player" },
-  {
-    variable: "MYTHOS_AUTOSAVE_MS",
-    defaultText: "5000",
-    meaning: "interval between saves of changed players",
-  },
-  { variable: "MYTHOS_COMMAND_RATE", defaultText: "10", meaning: "commands per second per player" },
-  {
-    variable: "MYTHOS_COMMAND_BURST",
-    defaultText: "20",
-    meaning: "commands a player may send at once",
-  },
-  {
-    variable: "MYTHOS_CLOCK_MS_PER_HOUR",
-    defaultText: "60000",
-    meaning: "real milliseconds per game hour",
-  },
-  { variable: "MYTHOS_NPC_TICK_MS", defaultText: "5000", meaning: "interval between NPC actions" },
-  {
-    variable: "MYTHOS_LUCIDITY_TICK_MS",
-    defaultText: "10000",
-    meaning: "interval between lucidity changes",
-  },
-  {
-    variable: "MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE",
-    defaultText: "20",
-    meaning: "login and registration attempts per address per minute",
-  },
-  {
-    variable: "MYTHOS_LOGIN_FAILURES_PER_NAME",
-    defaultText: "5",
-    meaning: "failed logins for a name from one address before delays start",
-  },
-  {
-    variable: "MYTHOS_MAX_CONNECTIONS",
-    defaultText: "derived",
-    meaning: "open connections at most; default: the open-file limit less a reserve",
-  },
-  {
-    variable: "MYTHOS_HEADER_TIMEOUT_MS",
-    defaultText: "10000",
-    meaning: "a new connection must send its request headers within this",
-  },
-  {
-    variable: "MYTHOS_BODY_TIMEOUT_MS",
-    defaultText: "10000",
-    meaning: "a request body must arrive within this",
-  },
-  {
-    variable: "MYTHOS_IDLE_TIMEOUT_MS",
-    defaultText: "60000",
-    meaning: "a keep-alive connection idle between requests for this long is closed",
-  },
-  {
-    variable: "MYTHOS_TRUSTED_PROXIES",
-    defaultText: "empty",
-    meaning: "proxy addresses whose `X-Forwarded-For` is believed",
-  },
-];
+function isBlank(raw: string | undefined): raw is undefined | "" {
+  return raw === undefined || raw.trim() === "";
+}
 
-function integer(
-  env: EnvReader,
-  variable: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = env(variable);
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
+function refuse(variable: string, expected: string, raw: string): never {
+  throw new ConfigError(variable, `${variable} must be ${expected}, got ${JSON.stringify(raw)}`);
+}
+
+function wholeNumber(variable: string, raw: string, min: number, max: number): number {
+  const value = Number(raw.trim());
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(
-      variable,
-      `${variable} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`,
-    );
+    refuse(variable, `a whole number from ${min} to ${max}`, raw);
   }
   return value;
 }
 
-function oneOf<T extends string>(
-  env: EnvReader,
+/** A whole number within bounds. */
+function integer(
   variable: string,
-  accepted: readonly T[],
-  fallback: T,
-): T {
-  const raw = env(variable);
-  if (raw === undefined || raw === "") return fallback;
-  const value = raw.trim().toLowerCase();
-  if (!(accepted as readonly string[]).includes(value)) {
-    throw new ConfigError(
-      variable,
-      `${variable} must be one of ${accepted.join(", ")}, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return value as T;
+  fallback: number,
+  bounds: { min: number; max: number },
+  meaning: string,
+): Setting<number> {
+  return {
+    variable,
+    defaultText: String(fallback),
+    meaning,
+    parse: (raw) => isBlank(raw) ? fallback : wholeNumber(variable, raw, bounds.min, bounds.max),
+  };
 }
 
-function publicUrl(env: EnvReader): URL {
-  const variable = "MYTHOS_PUBLIC_URL";
-  const raw = env(variable) || "http://localhost:8000";
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(
-      variable,
-      `${variable} must be an http or https origin such as https://mud.example, got ${
-        JSON.stringify(raw)
-      }`,
-    );
-  }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== "/") {
-    throw new ConfigError(
-      variable,
-      `${variable} must be an http or https origin with no path, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return url;
-}
-
-function passwordIterations(env: EnvReader): number {
-  const variable = "MYTHOS_PASSWORD_COST";
-  const raw = env(variable);
-  if (raw === undefined || raw === "" || raw.trim().toLowerCase() === "strong") {
-    return STRONG_PASSWORD_ITERATIONS;
-  }
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 10_000_000) {
-    throw new ConfigError(
-      variable,
-      `${variable} must be "strong" or a whole number of iterations from 1 to 10000000, got ${
-        JSON.stringify(raw)
-      }`,
-    );
-  }
-  return Number(raw);
-}
-
-function adminToken(env: EnvReader): string | undefined {
-  const variable = "MYTHOS_ADMIN_TOKEN";
-  const raw = env(variable);
-  if (raw === undefined || raw === "") return undefined;
-  if (raw.length < 16 || /\s/.test(raw)) {
-    throw new ConfigError(
-      variable,
-      `${variable} must be at least 16 characters with no spaces, or unset to turn admin routes off`,
-    );
-  }
-  return raw;
-}
-
-function admins(env: EnvReader): string[] {
-  const variable = "MYTHOS_ADMINS";
-  const raw = env(variable) ?? "";
-  const names = raw.split(",").map((name) => name.trim()).filter((name) => name !== "");
-  for (const name of names) {
-    if (!/^[A-Za-z]{3,20}$/.test(name)) {
-      throw new ConfigError(
-        variable,
-        `${variable} must be comma-separated player names of 3 to 20 letters, got ${
-          JSON.stringify(name)
-        }`,
-      );
-    }
-  }
-  return names.map((name) => name.toLowerCase());
-}
-
-function optionalInteger(
-  env: EnvReader,
+/** A whole number within bounds, or `undefined` when unset (the caller derives one). */
+function derivedInteger(
   variable: string,
-  min: number,
-  max: number,
-): number | undefined {
-  const raw = env(variable);
-  if (raw === undefined || raw.trim() === "") return undefined;
-  return integer(env, variable, min, min, max);
+  bounds: { min: number; max: number },
+  meaning: string,
+): Setting<number | undefined> {
+  return {
+    variable,
+    defaultText: "derived",
+    meaning,
+    parse: (raw) => isBlank(raw) ? undefined : wholeNumber(variable, raw, bounds.min, bounds.max),
+  };
 }
 
-function trustedProxies(env: EnvReader): string[] {
-  const variable = "MYTHOS_TRUSTED_PROXIES";
-  const raw = env(variable) ?? "";
-  const addresses = raw.split(",").map((address) => address.trim()).filter((a) => a !== "");
-  for (const address of addresses) {
-    if (!/^[0-9a-fA-F.:]+$/.test(address) || !(address.includes(".") || address.includes(":"))) {
-      throw new ConfigError(
-        variable,
-        `${variable} must be comma-separated IP addresses such as 127.0.0.1,::1, got ${
-          JSON.stringify(address)
-        }`,
-      );
-    }
-  }
-  return addresses.map((address) => address.toLowerCase());
+/** Text, checked by `check` (which returns what is expected, when `value` is not it). */
+function text(
+  variable: string,
+  fallback: string,
+  meaning: string,
+  check: (value: string) => string | undefined = () => undefined,
+): Setting<string> {
+  return {
+    variable,
+    defaultText: fallback,
+    meaning,
+    parse: (raw) => {
+      if (isBlank(raw)) return fallback;
+      const value = raw.trim();
+      const expected = check(value);
+      if (expected !== undefined) refuse(variable, expected, raw);
+      return value;
+    },
+  };
 }
+
+/** A comma-separated list, each entry checked. */
+function list(
+  variable: string,
+  meaning: string,
+  entry: { pattern: RegExp; expected: string; normalize: (value: string) => string },
+): Setting<string[]> {
+  return {
+    variable,
+    defaultText: "empty",
+    meaning,
+    parse: (raw) => {
+      const values = (raw ?? "").split(",").map((value) => value.trim()).filter((v) => v !== "");
+      for (const value of values) {
+        if (!entry.pattern.test(value)) refuse(variable, entry.expected, value);
+      }
+      return values.map(entry.normalize);
+    },
+  };
+}
+
+/**
+ * Every setting the server reads. Add a setting here and everything else (the type, the loader,
+ * the README check, `--help`) follows.
+ */
+export const SETTINGS = {
+  port: integer("MYTHOS_PORT", 8000, { min: 0, max: 65535 }, "HTTP port (`0` picks a free one)"),
+  host: text(
+    "MYTHOS_HOST",
+    "127.0.0.1",
+    "address to listen on",
+    (value) =>
+      /[\s/]/.test(value) ? "an address or host name such as 127.0.0.1 or 0.0.0.0" : undefined,
+  ),
+  dataDir: text("MYTHOS_DATA_DIR", "data", "where the Deno KV file lives"),
+  publicUrl: {
+    variable: "MYTHOS_PUBLIC_URL",
+    defaultText: "http://localhost:8000",
+    meaning: "the origin browsers use (origin checks; `Secure` cookies when https)",
+    parse: (raw: string | undefined): URL => {
+      const variable = "MYTHOS_PUBLIC_URL";
+      const value = isBlank(raw) ? "http://localhost:8000" : raw.trim();
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        refuse(variable, "an http or https origin such as https://mud.example", value);
+      }
+      if ((url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== "/") {
+        refuse(variable, "an http or https origin with no path", value);
+      }
+      return url;
+    },
+  },
+  shutdownDeadlineMs: integer(
+    "MYTHOS_SHUTDOWN_DEADLINE_MS",
+    10_000,
+    { min: 100, max: 600_000 },
+    "hard bound on graceful shutdown",
+  ),
+  adminToken: {
+    variable: "MYTHOS_ADMIN_TOKEN",
+    defaultText: "unset",
+    meaning: "bearer token for `/admin/*` and `/metrics`; unset turns them off",
+    parse: (raw: string | undefined): string | undefined => {
+      if (raw === undefined || raw === "") return undefined;
+      if (raw.length < 16 || /\s/.test(raw)) {
+        throw new ConfigError(
+          "MYTHOS_ADMIN_TOKEN",
+          "MYTHOS_ADMIN_TOKEN must be at least 16 characters with no spaces, or unset to turn admin routes off",
+        );
+      }
+      return raw;
+    },
+  },
+  admins: list(
+    "MYTHOS_ADMINS",
+    "comma-separated names of existing accounts given admin commands",
+    {
+      pattern: /^[A-Za-z]{3,20}$/,
+      expected: "comma-separated player names of 3 to 20 letters",
+      normalize: (name) => name.toLowerCase(),
+    },
+  ),
+  passwordIterations: {
+    variable: "MYTHOS_PASSWORD_COST",
+    defaultText: "strong",
+    meaning: "PBKDF2 iterations; `strong` is 600000. Lowered only by tests and benchmarks",
+    parse: (raw: string | undefined): number => {
+      if (isBlank(raw) || raw.trim().toLowerCase() === "strong") return STRONG_PASSWORD_ITERATIONS;
+      const expected = '"strong" or a whole number of iterations from 1 to 10000000';
+      if (!/^\d+$/.test(raw.trim())) refuse("MYTHOS_PASSWORD_COST", expected, raw);
+      const value = Number(raw.trim());
+      if (value < 1 || value > 10_000_000) refuse("MYTHOS_PASSWORD_COST", expected, raw);
+      return value;
+    },
+  },
+  logLevel: {
+    variable: "MYTHOS_LOG_LEVEL",
+    defaultText: "info",
+    meaning: "`debug`, `info`, `warn` or `error`",
+    parse: (raw: string | undefined): LogLevel => {
+      if (isBlank(raw)) return "info";
+      const value = raw.trim().toLowerCase();
+      if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+        refuse("MYTHOS_LOG_LEVEL", `one of ${LOG_LEVELS.join(", ")}`, raw);
+      }
+      return value as LogLevel;
+    },
+  },
+  heartbeatMs: integer(
+    "MYTHOS_HEARTBEAT_MS",
+    15_000,
+    { min: 10, max: 3_600_000 },
+    "interval between `stream.ping` frames",
+  ),
+  stallTimeoutMs: integer(
+    "MYTHOS_STALL_TIMEOUT_MS",
+    30_000,
+    { min: 10, max: 3_600_000 },
+    "a stream that cannot write for this long is ended",
+  ),
+  historyFrames: integer(
+    "MYTHOS_HISTORY_FRAMES",
+    1024,
+    { min: 16, max: 1_000_000 },
+    "events kept per player for `Last-Event-ID` replay; also each stream's buffer bound",
+  ),
+  historyBytes: integer(
+    "MYTHOS_HISTORY_BYTES",
+    1_048_576,
+    { min: 4096, max: 1_073_741_824 },
+    "bytes kept per player for replay; also each stream's buffer bound",
+  ),
+  historyMs: integer(
+    "MYTHOS_HISTORY_MS",
+    120_000,
+    { min: 1000, max: 86_400_000 },
+    "longest an event is kept for replay; at least the linkdead grace",
+  ),
+  worldDir: text("MYTHOS_WORLD_DIR", "data/world", "the world files"),
+  staticDir: text("MYTHOS_STATIC_DIR", "static", "the browser client"),
+  linkdeadGraceMs: integer(
+    "MYTHOS_LINKDEAD_GRACE_MS",
+    60_000,
+    { min: 10, max: 86_400_000 },
+    "how long a character stays in the world after its last stream drops",
+  ),
+  maxStreamsPerPlayer: integer(
+    "MYTHOS_MAX_STREAMS",
+    4,
+    { min: 1, max: 64 },
+    "streams (tabs) per player",
+  ),
+  autosaveMs: integer(
+    "MYTHOS_AUTOSAVE_MS",
+    5000,
+    { min: 10, max: 3_600_000 },
+    "interval between saves of changed players",
+  ),
+  commandRate: integer(
+    "MYTHOS_COMMAND_RATE",
+    10,
+    { min: 1, max: 100_000 },
+    "commands per second per player",
+  ),
+  commandBurst: integer(
+    "MYTHOS_COMMAND_BURST",
+    20,
+    { min: 1, max: 100_000 },
+    "commands a player may send at once",
+  ),
+  clockMsPerHour: integer(
+    "MYTHOS_CLOCK_MS_PER_HOUR",
+    60_000,
+    { min: 10, max: 86_400_000 },
+    "real milliseconds per game hour",
+  ),
+  npcTickMs: integer(
+    "MYTHOS_NPC_TICK_MS",
+    5000,
+    { min: 10, max: 3_600_000 },
+    "interval between NPC actions",
+  ),
+  lucidityTickMs: integer(
+    "MYTHOS_LUCIDITY_TICK_MS",
+    10_000,
+    { min: 10, max: 3_600_000 },
+    "interval between lucidity changes",
+  ),
+  loginAttemptsPerMinute: integer(
+    "MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE",
+    20,
+    { min: 1, max: 1_000_000 },
+    "login and registration attempts per address per minute",
+  ),
+  loginFailuresPerName: integer(
+    "MYTHOS_LOGIN_FAILURES_PER_NAME",
+    5,
+    { min: 1, max: 1_000_000 },
+    "failed logins for a name from one address before delays start",
+  ),
+  maxConnections: derivedInteger(
+    "MYTHOS_MAX_CONNECTIONS",
+    { min: 1, max: 10_000_000 },
+    "open connections at most; default: the open-file limit less a reserve",
+  ),
+  headerTimeoutMs: integer(
+    "MYTHOS_HEADER_TIMEOUT_MS",
+    10_000,
+    { min: 10, max: 3_600_000 },
+    "a new connection must send its request headers within this",
+  ),
+  bodyTimeoutMs: integer(
+    "MYTHOS_BODY_TIMEOUT_MS",
+    10_000,
+    { min: 10, max: 3_600_000 },
+    "a request body must arrive within this",
+  ),
+  idleTimeoutMs: integer(
+    "MYTHOS_IDLE_TIMEOUT_MS",
+    60_000,
+    { min: 10, max: 86_400_000 },
+    "a keep-alive connection idle between requests for this long is closed",
+  ),
+  trustedProxies: list(
+    "MYTHOS_TRUSTED_PROXIES",
+    "proxy addresses whose `X-Forwarded-For` is believed",
+    {
+      pattern: /^(?=.*[.:])[0-9a-fA-F.:]+$/,
+      expected: "comma-separated IP addresses such as 127.0.0.1,::1",
+      normalize: (address) => address.toLowerCase(),
+    },
+  ),
+};
+
+/** The value type of a setting. */
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+
+/** The server's settings, one field per entry of {@linkcode SETTINGS}. */
+export type Config = { [K in keyof typeof SETTINGS]: ValueOf<typeof SETTINGS[K]> };
+
+/** Every setting, in the order of {@linkcode SETTINGS}. */
+export const SETTING_LIST: readonly Setting<unknown>[] = Object.values(SETTINGS);
 
 /**
  * Reads the settings from the environment.
@@ -378,54 +368,33 @@ function trustedProxies(env: EnvReader): string[] {
  * @throws {ConfigError} when a variable holds a value the server cannot use.
  */
 export function loadConfig(env: EnvReader = (name) => Deno.env.get(name)): Config {
-  const host = env("MYTHOS_HOST")?.trim() || "127.0.0.1";
-  if (/[\s/]/.test(host)) {
-    throw new ConfigError(
-      "MYTHOS_HOST",
-      `MYTHOS_HOST must be an address or host name such as 127.0.0.1 or 0.0.0.0, got ${
-        JSON.stringify(host)
-      }`,
-    );
+  const config: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    config[key] = setting.parse(env(setting.variable));
   }
-  const config: Config = {
-    port: integer(env, "MYTHOS_PORT", 8000, 0, 65535),
-    host,
-    dataDir: env("MYTHOS_DATA_DIR")?.trim() || "data",
-    publicUrl: publicUrl(env),
-    shutdownDeadlineMs: integer(env, "MYTHOS_SHUTDOWN_DEADLINE_MS", 10_000, 100, 600_000),
-    adminToken: adminToken(env),
-    admins: admins(env),
-    passwordIterations: passwordIterations(env),
-    logLevel: oneOf(env, "MYTHOS_LOG_LEVEL", LOG_LEVELS, "info"),
-    heartbeatMs: integer(env, "MYTHOS_HEARTBEAT_MS", 15_000, 10, 3_600_000),
-    stallTimeoutMs: integer(env, "MYTHOS_STALL_TIMEOUT_MS", 30_000, 10, 3_600_000),
-    historyFrames: integer(env, "MYTHOS_HISTORY_FRAMES", 1024, 16, 1_000_000),
-    historyBytes: integer(env, "MYTHOS_HISTORY_BYTES", 1_048_576, 4096, 1_073_741_824),
-    worldDir: env("MYTHOS_WORLD_DIR")?.trim() || "data/world",
-    staticDir: env("MYTHOS_STATIC_DIR")?.trim() || "static",
-    linkdeadGraceMs: integer(env, "MYTHOS_LINKDEAD_GRACE_MS", 60_000, 10, 86_400_000),
-    maxStreamsPerPlayer: integer(env, "MYTHOS_MAX_STREAMS", 4, 1, 64),
-    autosaveMs: integer(env, "MYTHOS_AUTOSAVE_MS", 5000, 10, 3_600_000),
-    commandRate: integer(env, "MYTHOS_COMMAND_RATE", 10, 1, 100_000),
-    commandBurst: integer(env, "MYTHOS_COMMAND_BURST", 20, 1, 100_000),
-    clockMsPerHour: integer(env, "MYTHOS_CLOCK_MS_PER_HOUR", 60_000, 10, 86_400_000),
-    npcTickMs: integer(env, "MYTHOS_NPC_TICK_MS", 5000, 10, 3_600_000),
-    lucidityTickMs: integer(env, "MYTHOS_LUCIDITY_TICK_MS", 10_000, 10, 3_600_000),
-    loginAttemptsPerMinute: integer(env, "MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE", 20, 1, 1_000_000),
-    loginFailuresPerName: integer(env, "MYTHOS_LOGIN_FAILURES_PER_NAME", 5, 1, 1_000_000),
-    historyMs: integer(env, "MYTHOS_HISTORY_MS", 120_000, 1000, 86_400_000),
-    maxConnections: optionalInteger(env, "MYTHOS_MAX_CONNECTIONS", 1, 10_000_000),
-    headerTimeoutMs: integer(env, "MYTHOS_HEADER_TIMEOUT_MS", 10_000, 10, 3_600_000),
-    bodyTimeoutMs: integer(env, "MYTHOS_BODY_TIMEOUT_MS", 10_000, 10, 3_600_000),
-    idleTimeoutMs: integer(env, "MYTHOS_IDLE_TIMEOUT_MS", 60_000, 10, 86_400_000),
-    trustedProxies: trustedProxies(env),
-  };
+  const loaded = config as Config;
   // Replay must cover a reconnect at any moment of the grace.
-  if (config.historyMs < config.linkdeadGraceMs) {
+  if (loaded.historyMs < loaded.linkdeadGraceMs) {
     throw new ConfigError(
       "MYTHOS_HISTORY_MS",
-      `MYTHOS_HISTORY_MS (${config.historyMs}) must be at least MYTHOS_LINKDEAD_GRACE_MS (${config.linkdeadGraceMs}), so a reconnect within the grace can replay what it missed`,
+      `MYTHOS_HISTORY_MS (${loaded.historyMs}) must be at least MYTHOS_LINKDEAD_GRACE_MS (${loaded.linkdeadGraceMs}), so a reconnect within the grace can replay what it missed`,
     );
   }
-  return config;
+  return loaded;
+}
+
+/** Every setting at its default: what components fall back to when not given a value. */
+export const DEFAULTS: Readonly<Config> = Object.freeze(loadConfig(() => undefined));
+
+/** The settings as `deno task start --help` prints them. */
+export function settingsHelp(): string {
+  const width = Math.max(...SETTING_LIST.map((setting) => setting.variable.length));
+  const lines = SETTING_LIST.map((setting) =>
+    `  ${setting.variable.padEnd(width)}  ${setting.meaning} (default: ${setting.defaultText})`
+  );
+  return [
+    "MythosMUD server. Every setting is an environment variable; none is required.",
+    "",
+    ...lines,
+  ].join("\n");
 }

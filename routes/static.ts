@@ -27,9 +27,13 @@ interface StaticFile {
   etag: string;
 }
 
+/** Files in the client's folder that are tooling, not part of the client (its type-check options). */
+const NOT_SERVED = new Set(["/deno.json"]);
+
 async function collect(dir: string, prefix: string, files: Map<string, StaticFile>): Promise<void> {
   for await (const entry of Deno.readDir(dir)) {
     const path = join(dir, entry.name);
+    if (NOT_SERVED.has(`${prefix}/${entry.name}`)) continue;
     const url = `${prefix}/${entry.name}`;
     if (entry.isDirectory) {
       await collect(path, url, files);

@@ -1,5 +1,11 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { ConfigError, loadConfig, SETTINGS, STRONG_PASSWORD_ITERATIONS } from "../lib/config.ts";
+import {
+  ConfigError,
+  loadConfig,
+  SETTING_LIST,
+  settingsHelp,
+  STRONG_PASSWORD_ITERATIONS,
+} from "../lib/config.ts";
 
 function from(env: Record<string, string>) {
   return loadConfig((name) => env[name]);
@@ -81,7 +87,7 @@ Deno.test("the replay history must cover the linkdead grace", () => {
 
 Deno.test("the README's settings table lists every setting with its default", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
-  for (const setting of SETTINGS) {
+  for (const setting of SETTING_LIST) {
     const row = readme.split("\n").find((line) => line.startsWith(`| \`${setting.variable}\``));
     assertEquals(
       row?.includes(`\`${setting.defaultText}\``) || row?.includes(` ${setting.defaultText} `),
@@ -90,5 +96,13 @@ Deno.test("the README's settings table lists every setting with its default", as
     );
   }
   const documented = [...readme.matchAll(/^\| `(MYTHOS_[A-Z_]+)`/gm)].map((match) => match[1]);
-  assertEquals(documented.sort(), SETTINGS.map((setting) => setting.variable).sort());
+  assertEquals(documented.sort(), SETTING_LIST.map((setting) => setting.variable).sort());
+});
+
+Deno.test("--help lists every setting with its meaning and default", () => {
+  const help = settingsHelp();
+  for (const setting of SETTING_LIST) {
+    const row = help.split("\n").find((line) => line.trim().startsWith(setting.variable));
+    assertEquals(row?.includes(`(default: ${setting.defaultText})`), true, setting.variable);
+  }
 });

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { DEFAULTS } from "../config.ts";
 import type { GameEvent } from "./events.ts";
 import { type Frame, gameFrame, streamFrame } from "./frame.ts";
 import { FrameLog, type HistoryLimits } from "./frame_log.ts";
@@ -82,7 +83,11 @@ export interface BusStats {
   lastId: number;
 }
 
-const DEFAULT_HISTORY: HistoryLimits = { frames: 1024, bytes: 1024 * 1024, ageMs: 120_000 };
+const DEFAULT_HISTORY: HistoryLimits = {
+  frames: DEFAULTS.historyFrames,
+  bytes: DEFAULTS.historyBytes,
+  ageMs: DEFAULTS.historyMs,
+};
 
 /** A junk `Last-Event-ID` is anything but a plain decimal number. */
 const EVENT_ID = /^\d{1,16}$/;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { DEFAULTS } from "../config.ts";
 import type { EventBus } from "../bus/event_bus.ts";
 import type { GameEvent } from "../bus/events.ts";
 import { type Frame, snapshotFrame } from "../bus/frame.ts";
@@ -105,8 +106,8 @@ export class Game implements CommandContext {
     this.random = options.random ?? Math.random;
     this.recoveryRoom = options.recoveryRoom;
     this.#gate = new CommandGate({
-      ratePerSecond: options.commandRate ?? 10,
-      burst: options.commandBurst ?? 20,
+      ratePerSecond: options.commandRate ?? DEFAULTS.commandRate,
+      burst: options.commandBurst ?? DEFAULTS.commandBurst,
     });
     this.#scheduleShutdown = options.scheduleShutdown;
   }

@@ -19,6 +19,7 @@
  */
 
 import { delay } from "@std/async/delay";
+import { DEFAULTS } from "../config.ts";
 import { settlesBefore } from "../lifecycle/deadline.ts";
 import type { Supervisor } from "../lifecycle/supervisor.ts";
 import { every } from "../lifecycle/ticker.ts";
@@ -52,7 +53,7 @@ export interface ServeOptions {
   hostname: string;
   /** Port to listen on; 0 picks a free one. */
   port: number;
-  /** Cap and time limits; default: a cap of 1,000 and 10 s / 10 s / 60 s. */
+  /** Cap and time limits; default: a cap of 1,000 and the settings' default time limits. */
   limits?: Partial<ConnectionLimits>;
   /** Where accept trouble is logged. */
   logger?: Logger;
@@ -66,9 +67,9 @@ export const SWEEP_TASK = "http.connections";
 
 const DEFAULT_LIMITS: ConnectionLimits = {
   maxConnections: 1000,
-  headerTimeoutMs: 10_000,
-  bodyTimeoutMs: 10_000,
-  idleTimeoutMs: 60_000,
+  headerTimeoutMs: DEFAULTS.headerTimeoutMs,
+  bodyTimeoutMs: DEFAULTS.bodyTimeoutMs,
+  idleTimeoutMs: DEFAULTS.idleTimeoutMs,
 };
 
 /** Seconds a refused client is told to wait. */

@@ -14,6 +14,7 @@ import { streamFrame } from "../bus/frame.ts";
 import type { Subscription } from "../bus/subscription.ts";
 import { Deadline } from "../lifecycle/deadline.ts";
 import { every } from "../lifecycle/ticker.ts";
+import { DEFAULTS } from "../config.ts";
 import { errorFields, type Logger, silentLogger } from "../log.ts";
 import { EventStream, type StreamEndReason } from "./event_stream.ts";
 import { encodeFrame } from "../sse_format.ts";
@@ -97,8 +98,8 @@ export class SseHub {
 
   /** Creates a hub with no streams. */
   constructor(options: SseHubOptions = {}) {
-    this.#heartbeatMs = options.heartbeatMs ?? 15_000;
-    this.#stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+    this.#heartbeatMs = options.heartbeatMs ?? DEFAULTS.heartbeatMs;
+    this.#stallTimeoutMs = options.stallTimeoutMs ?? DEFAULTS.stallTimeoutMs;
     this.#helloRetryMs = options.helloRetryMs ?? 2000;
     this.#shutdownRetry = options.shutdownRetryMs ?? { min: 1000, max: 5000 };
     this.#drainMs = options.drainMs ?? 1000;

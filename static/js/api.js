@@ -1,5 +1,4 @@
 // @ts-check
-/// <reference lib="dom" />
 // HTTP calls to the game server. Same origin only; the session is an HttpOnly cookie.
 
 /** An error the server answered with: status, code and a message meant for the player. */

@@ -1,5 +1,4 @@
 // @ts-check
-/// <reference lib="dom" />
 // The page: log in or register, then play. All text is inserted as text, never as HTML.
 
 import * as api from "./api.js";

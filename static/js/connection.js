@@ -1,5 +1,4 @@
 // @ts-check
-/// <reference lib="dom" />
 // The event stream: an EventSource with a watchdog, its own reconnects when the browser gives
 // up, and duplicate suppression by event id.
 

@@ -1,5 +1,4 @@
 // @ts-check
-/// <reference lib="dom" />
 // Turning events into lines of text. Everything becomes text nodes: nothing a player types is
 // ever read as HTML.
 
