@@ -219,10 +219,125 @@ async function readJson(path: string, label: string): Promise<unknown> {
   }
 }
 
+/** What the zone files add up to, with the references still to check once all are read. */
+interface Collected {
+  rooms: Map<string, RoomDef>;
+  items: Map<string, ItemDef>;
+  npcs: Map<string, NpcDef>;
+  roomFiles: Map<string, string>;
+  pendingExits: { file: string; room: string; direction: string; to: string }[];
+  pendingPlaces: { file: string; what: string; room: string }[];
+}
+
+function parseRoom(label: string, zoneId: string, id: string, raw: unknown, into: Collected): void {
+  const check = new Checker(label, `room ${id}`);
+  check.id(id, "id");
+  if (into.rooms.has(id)) check.fail("id", `is also defined in ${into.roomFiles.get(id)}`);
+  const room = check.object(raw, "the room");
+  check.known(ROOM_FIELDS, room, "");
+  const flags = new Set<RoomFlag>();
+  for (const [i, flag] of check.texts(room.flags, "flags").entries()) {
+    if (!(ROOM_FLAGS as readonly string[]).includes(flag)) {
+      check.fail(`flags[${i}]`, `must be one of ${ROOM_FLAGS.join(", ")}`);
+    }
+    flags.add(flag as RoomFlag);
+  }
+  const exits = new Map<Direction, string>();
+  for (const [direction, to] of Object.entries(check.object(room.exits ?? {}, "exits"))) {
+    if (!(DIRECTIONS as readonly string[]).includes(direction)) {
+      check.fail(`exits.${direction}`, `is not a direction (${DIRECTIONS.join(", ")})`);
+    }
+    const target = check.text(to, `exits.${direction}`, 200);
+    exits.set(direction as Direction, target);
+    into.pendingExits.push({ file: label, room: id, direction, to: target });
+  }
+  into.rooms.set(id, {
+    id,
+    zone: zoneId,
+    name: check.text(room.name, "name", 100),
+    description: check.text(room.description, "description"),
+    flags,
+    exits,
+  });
+  into.roomFiles.set(id, label);
+}
+
+function parseItem(label: string, id: string, raw: unknown, into: Collected): void {
+  const check = new Checker(label, `item ${id}`);
+  const { fields: item, keywords, room } = placedThing(check, id, raw, into.items, ITEM_FIELDS);
+  into.pendingPlaces.push({ file: label, what: `item ${id}`, room });
+  into.items.set(id, {
+    id,
+    name: check.text(item.name, "name", 100),
+    keywords,
+    description: check.text(item.description, "description"),
+    portable: check.flag(item.portable, "portable"),
+    room,
+  });
+}
+
+function parseNpc(label: string, id: string, raw: unknown, into: Collected): void {
+  const check = new Checker(label, `npc ${id}`);
+  const { fields: npc, keywords, room } = placedThing(check, id, raw, into.npcs, NPC_FIELDS);
+  into.pendingPlaces.push({ file: label, what: `npc ${id}`, room });
+  const says = check.texts(npc.says, "says");
+  const emotes = check.texts(npc.emotes, "emotes");
+  const chatter = check.chance(npc.chatter, "chatter");
+  if (chatter > 0 && says.length + emotes.length === 0) {
+    check.fail("chatter", "needs at least one line in says or emotes");
+  }
+  into.npcs.set(id, {
+    id,
+    name: check.text(npc.name, "name", 100),
+    keywords,
+    description: check.text(npc.description, "description"),
+    room,
+    wander: check.chance(npc.wander, "wander"),
+    chatter,
+    says,
+    emotes,
+    nocturnal: check.flag(npc.nocturnal, "nocturnal"),
+  });
+}
+
+/** Reads one zone file into `into`. */
+async function parseZone(dir: string, fileName: string, into: Collected): Promise<void> {
+  const label = join(dir, fileName);
+  const fileCheck = new Checker(label, "zone");
+  const zone = fileCheck.object(await readJson(label, label), "the file");
+  const zoneId = fileCheck.id(fileCheck.text(zone.zone, "zone", 50), "zone");
+  fileCheck.text(zone.name, "name", 200);
+  for (const [id, raw] of Object.entries(fileCheck.object(zone.rooms ?? {}, "rooms"))) {
+    parseRoom(label, zoneId, id, raw, into);
+  }
+  for (const [id, raw] of Object.entries(fileCheck.object(zone.items ?? {}, "items"))) {
+    parseItem(label, id, raw, into);
+  }
+  for (const [id, raw] of Object.entries(fileCheck.object(zone.npcs ?? {}, "npcs"))) {
+    parseNpc(label, id, raw, into);
+  }
+}
+
+/** Checks what could only be checked once every zone was read: exits and placements. */
+function checkReferences(collected: Collected): void {
+  for (const exit of collected.pendingExits) {
+    if (!collected.rooms.has(exit.to)) {
+      throw new WorldError(
+        `${exit.file}: room ${exit.room}: exits.${exit.direction} leads to unknown room ${exit.to}`,
+      );
+    }
+  }
+  for (const place of collected.pendingPlaces) {
+    if (!collected.rooms.has(place.room)) {
+      throw new WorldError(`${place.file}: ${place.what}: room ${place.room} does not exist`);
+    }
+  }
+}
+
 /**
- * Loads and validates the world in `dir`.
+ * Loads and validates `world.json` and the zone files it lists from `dir`.
  *
- * @throws {WorldError} naming the file, the room (or item, NPC) and the field at fault.
+ * @throws {WorldError} naming the file, the room, item or NPC, and the field at fault.
  */
 export async function loadWorld(dir: string): Promise<WorldData> {
   const rootLabel = join(dir, "world.json");
@@ -236,108 +351,23 @@ export async function loadWorld(dir: string): Promise<WorldData> {
   if (!Array.isArray(manifest.zones) || manifest.zones.length === 0) {
     root.fail("zones", "must list the zone files");
   }
-  const rooms = new Map<string, RoomDef>();
-  const items = new Map<string, ItemDef>();
-  const npcs = new Map<string, NpcDef>();
-  const roomFiles = new Map<string, string>();
-  const pendingExits: { file: string; room: string; direction: string; to: string }[] = [];
-  const pendingPlaces: { file: string; what: string; room: string }[] = [];
-
+  const collected: Collected = {
+    rooms: new Map(),
+    items: new Map(),
+    npcs: new Map(),
+    roomFiles: new Map(),
+    pendingExits: [],
+    pendingPlaces: [],
+  };
   for (const [index, zoneFile] of (manifest.zones as unknown[]).entries()) {
     const fileName = root.text(zoneFile, `zones[${index}]`, 200);
     if (fileName.includes("/") || fileName.includes("\\")) {
       root.fail(`zones[${index}]`, "must be a file name in the world directory");
     }
-    const label = join(dir, fileName);
-    const fileCheck = new Checker(label, "zone");
-    const zone = fileCheck.object(await readJson(join(dir, fileName), label), "the file");
-    const zoneId = fileCheck.id(fileCheck.text(zone.zone, "zone", 50), "zone");
-    fileCheck.text(zone.name, "name", 200);
-
-    for (const [id, raw] of Object.entries(fileCheck.object(zone.rooms ?? {}, "rooms"))) {
-      const check = new Checker(label, `room ${id}`);
-      check.id(id, "id");
-      if (rooms.has(id)) check.fail("id", `is also defined in ${roomFiles.get(id)}`);
-      const room = check.object(raw, "the room");
-      check.known(ROOM_FIELDS, room, "");
-      const flags = new Set<RoomFlag>();
-      for (const [i, flag] of check.texts(room.flags, "flags").entries()) {
-        if (!(ROOM_FLAGS as readonly string[]).includes(flag)) {
-          check.fail(`flags[${i}]`, `must be one of ${ROOM_FLAGS.join(", ")}`);
-        }
-        flags.add(flag as RoomFlag);
-      }
-      const exits = new Map<Direction, string>();
-      for (const [direction, to] of Object.entries(check.object(room.exits ?? {}, "exits"))) {
-        if (!(DIRECTIONS as readonly string[]).includes(direction)) {
-          check.fail(`exits.${direction}`, `is not a direction (${DIRECTIONS.join(", ")})`);
-        }
-        const target = check.text(to, `exits.${direction}`, 200);
-        exits.set(direction as Direction, target);
-        pendingExits.push({ file: label, room: id, direction, to: target });
-      }
-      rooms.set(id, {
-        id,
-        zone: zoneId,
-        name: check.text(room.name, "name", 100),
-        description: check.text(room.description, "description"),
-        flags,
-        exits,
-      });
-      roomFiles.set(id, label);
-    }
-
-    for (const [id, raw] of Object.entries(fileCheck.object(zone.items ?? {}, "items"))) {
-      const check = new Checker(label, `item ${id}`);
-      const { fields: item, keywords, room } = placedThing(check, id, raw, items, ITEM_FIELDS);
-      pendingPlaces.push({ file: label, what: `item ${id}`, room });
-      items.set(id, {
-        id,
-        name: check.text(item.name, "name", 100),
-        keywords,
-        description: check.text(item.description, "description"),
-        portable: check.flag(item.portable, "portable"),
-        room,
-      });
-    }
-
-    for (const [id, raw] of Object.entries(fileCheck.object(zone.npcs ?? {}, "npcs"))) {
-      const check = new Checker(label, `npc ${id}`);
-      const { fields: npc, keywords, room } = placedThing(check, id, raw, npcs, NPC_FIELDS);
-      pendingPlaces.push({ file: label, what: `npc ${id}`, room });
-      const says = check.texts(npc.says, "says");
-      const emotes = check.texts(npc.emotes, "emotes");
-      const chatter = check.chance(npc.chatter, "chatter");
-      if (chatter > 0 && says.length + emotes.length === 0) {
-        check.fail("chatter", "needs at least one line in says or emotes");
-      }
-      npcs.set(id, {
-        id,
-        name: check.text(npc.name, "name", 100),
-        keywords,
-        description: check.text(npc.description, "description"),
-        room,
-        wander: check.chance(npc.wander, "wander"),
-        chatter,
-        says,
-        emotes,
-        nocturnal: check.flag(npc.nocturnal, "nocturnal"),
-      });
-    }
+    await parseZone(dir, fileName, collected);
   }
-
-  for (const exit of pendingExits) {
-    if (!rooms.has(exit.to)) {
-      throw new WorldError(
-        `${exit.file}: room ${exit.room}: exits.${exit.direction} leads to unknown room ${exit.to}`,
-      );
-    }
-  }
-  for (const place of pendingPlaces) {
-    if (!rooms.has(place.room)) {
-      throw new WorldError(`${place.file}: ${place.what}: room ${place.room} does not exist`);
-    }
-  }
+  checkReferences(collected);
+  const { rooms, items, npcs } = collected;
   if (!rooms.has(start)) root.fail("start", `names unknown room ${start}`);
   if (recovery !== undefined && !rooms.has(recovery)) {
     root.fail("recovery", `names unknown room ${recovery}`);
