@@ -35,8 +35,10 @@ import { serve, type Served } from "./lib/http/serve.ts";
 import { defaultMaxConnections, readFileLimit } from "./lib/http/file_limit.ts";
 import { createLogger, errorFields, type Logger } from "./lib/log.ts";
 import { startRealtime } from "./lib/realtime.ts";
-import { KvStore } from "./lib/store/kv_store.ts";
-import { DataDirLockedError, lockDataDir } from "./lib/store/data_dir_lock.ts";
+import { DataDirLockedError } from "./lib/store/data_dir_lock.ts";
+import { openStore } from "./lib/store/open_store.ts";
+import { StoreUnavailableError } from "./lib/store/store.ts";
+import { startStoreTasks } from "./lib/store/store_tasks.ts";
 import { AdminRights } from "./lib/accounts/admin_rights.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { createApp } from "./routes/app.ts";
@@ -68,23 +70,15 @@ export async function startServer(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const supervisor = new Supervisor({ shutdownDeadlineMs: config.shutdownDeadlineMs, logger });
   try {
-    // One server per data directory: a second would make every save last-writer-wins.
-    const lock = await lockDataDir(config.dataDir);
-    const store = await KvStore.open(config.dataDir).catch((error) => {
-      lock[Symbol.dispose]();
-      throw error;
-    });
+    const opened = await openStore(config);
+    const store = opened.store;
     let served: Served | undefined;
-    // The store closes last, after the HTTP server has finished its last requests; then the lock
-    // is released.
+    // The store closes last, after the HTTP server has finished its last requests.
     supervisor.onShutdown("close", "store", async () => {
-      try {
-        await served?.closed;
-        store.close();
-      } finally {
-        lock[Symbol.dispose]();
-      }
+      await served?.closed;
+      await opened[Symbol.asyncDispose]();
     });
+    startStoreTasks(supervisor, store, logger.child({ part: "store" }));
     const adminRights = await AdminRights.load(store, config.admins, logger);
     const worldData = await loadWorld(config.worldDir);
     const world = new World(worldData, await store.loadPlacements());
@@ -259,6 +253,14 @@ export async function main(options: MainOptions = {}): Promise<number> {
   } catch (error) {
     if (error instanceof WorldError || error instanceof DataDirLockedError) {
       logger.error(error.message, { exitCode: 2 });
+      return 2;
+    }
+    if (error instanceof StoreUnavailableError) {
+      logger.error(`MYTHOS_DATABASE_URL: ${error.message}`, {
+        variable: "MYTHOS_DATABASE_URL",
+        error: errorFields(error.cause),
+        exitCode: 2,
+      });
       return 2;
     }
     logger.error("start-up failed", { error: errorFields(error) });

@@ -341,6 +341,28 @@ export const SETTINGS = {
     { min: 10, max: 86_400_000 },
     "a keep-alive connection idle between requests for this long is closed",
   ),
+  databaseUrl: {
+    variable: "MYTHOS_DATABASE_URL",
+    defaultText: "unset",
+    meaning: "PostgreSQL URL (`postgres://user@host:port/db`) to use instead of Deno KV",
+    parse: (raw: string | undefined): string | undefined => {
+      if (isBlank(raw)) return undefined;
+      const variable = "MYTHOS_DATABASE_URL";
+      let url: URL;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        return refuse(variable, "a URL such as postgres://mythos@127.0.0.1:5432/mythos", raw);
+      }
+      if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+        refuse(variable, "a postgres:// or postgresql:// URL", raw);
+      }
+      if (url.hostname === "" || url.pathname.length <= 1) {
+        refuse(variable, "a URL naming a host and a database", raw);
+      }
+      return raw.trim();
+    },
+  },
   trustedProxies: list(
     "MYTHOS_TRUSTED_PROXIES",
     "proxy addresses whose `X-Forwarded-For` is believed",

@@ -36,6 +36,7 @@ export const KV_FILE = "mythos.kv";
 
 /** A {@linkcode Store} backed by Deno KV. */
 export class KvStore implements Store {
+  readonly kind = "kv";
   readonly #kv: Deno.Kv;
   #closed = false;
 
@@ -67,6 +68,15 @@ export class KvStore implements Store {
         .commit();
     }
     await this.#kv.set(["meta", "skeletons_indexed"], true);
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Deno KV expires sessions by itself (`expireIn`). */
+  sweepExpired(): Promise<number> {
+    return Promise.resolve(0);
   }
 
   async createAccount(account: AccountRecord, player: PlayerRecord): Promise<boolean> {
@@ -200,14 +210,15 @@ export class KvStore implements Store {
     await this.#kv.set(["meta", name], value);
   }
 
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#kv.close();
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#kv.close();
+    }
+    return Promise.resolve();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
-    this.close();
-    return Promise.resolve();
+    return this.close();
   }
 }

@@ -68,8 +68,31 @@ export interface StoredPlacement {
   version: string | null;
 }
 
+/**
+ * The store cannot be reached (a database that is down or cut off). Callers treat it as a
+ * passing condition: readiness goes false, requests get 503, saves are retried.
+ */
+export class StoreUnavailableError extends Error {
+  /** Creates the error; `cause` is what the driver threw. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StoreUnavailableError";
+  }
+}
+
 /** Persistence for the game. */
 export interface Store extends AsyncDisposable {
+  /** Which implementation this is (`kv`, `postgres`), for logs and the status page. */
+  readonly kind: string;
+  /**
+   * Checks that the store can be reached.
+   *
+   * @throws {StoreUnavailableError} when it cannot.
+   */
+  ping(): Promise<void>;
+  /** Deletes expired sessions; returns how many (stores that expire them by themselves: 0). */
+  sweepExpired(): Promise<number>;
+
   /**
    * Creates an account and its character atomically: both or neither, and only if the name is
    * free (ignoring case) and no account has the same skeleton.
@@ -124,6 +147,6 @@ export interface Store extends AsyncDisposable {
   /** Saves a small value. */
   setMeta(name: string, value: unknown): Promise<void>;
 
-  /** Closes the store; later calls fail. */
-  close(): void;
+  /** Closes the store, waiting for writes under way; later calls fail. */
+  close(): Promise<void>;
 }

@@ -125,7 +125,7 @@ export async function testGame(
     [Symbol.asyncDispose]: async () => {
       for (const subscription of subscriptions) subscription[Symbol.dispose]();
       bus.close();
-      store.close();
+      await store.close();
       await dir[Symbol.asyncDispose]();
     },
   };
