@@ -38,6 +38,7 @@ import { startRealtime } from "./lib/realtime.ts";
 import { DataDirLockedError } from "./lib/store/data_dir_lock.ts";
 import { openStore } from "./lib/store/open_store.ts";
 import { StoreUnavailableError } from "./lib/store/store.ts";
+import { StoreHealth } from "./lib/store/store_health.ts";
 import { startStoreTasks } from "./lib/store/store_tasks.ts";
 import { AdminRights } from "./lib/accounts/admin_rights.ts";
 import { accountRoutes } from "./routes/accounts.ts";
@@ -79,6 +80,8 @@ export async function startServer(
       await opened[Symbol.asyncDispose]();
     });
     startStoreTasks(supervisor, store, logger.child({ part: "store" }));
+    const storeHealth = new StoreHealth(store, logger.child({ part: "store" }));
+    storeHealth.start(supervisor);
     const adminRights = await AdminRights.load(store, config.admins, logger);
     const worldData = await loadWorld(config.worldDir);
     const world = new World(worldData, await store.loadPlacements());
@@ -112,7 +115,7 @@ export async function startServer(
       perAddressPerMinute: config.loginAttemptsPerMinute,
       failuresPerName: config.loginFailuresPerName,
     });
-    startGameTasks(supervisor, { game, throttle }, config);
+    startGameTasks(supervisor, { game, throttle, storeHealth }, config);
     startPresenceTasks(supervisor, presence);
 
     const sessionDeps = {
@@ -125,6 +128,10 @@ export async function startServer(
       supervisor,
       logger,
       adminToken: config.adminToken,
+      unavailable: () =>
+        storeHealth.available
+          ? undefined
+          : "The game's database cannot be reached; please try again shortly",
       admins: {
         rights: adminRights,
         applied: (accountId, admin) => game.setAdmin(accountId, admin),
@@ -132,6 +139,7 @@ export async function startServer(
       allowedOrigins,
       status: () => ({
         ...realtime.status(),
+        store: storeHealth.status(),
         connections: served?.connections.stats(),
         players: game.playerStats(),
         commands: game.commandsRun,

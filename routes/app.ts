@@ -30,6 +30,12 @@ export interface AppDeps {
   routes?: Hono[];
   /** Granting and revoking admin rights through `/admin/admins`. */
   admins?: AdminControl;
+  /**
+   * What the server depends on that cannot be reached now (such as the database), as a sentence
+   * for clients; `undefined` when all is well. While set, readiness is off and API requests get
+   * 503 with `Retry-After`.
+   */
+  unavailable?: () => string | undefined;
   /** Origins a state-changing API request may come from; unset skips the check (tests). */
   allowedOrigins?: ReadonlySet<string>;
 }
@@ -71,10 +77,14 @@ export function createApp(deps: AppDeps): Hono {
         : "The server is restarting; please try again shortly";
       return errorResponse(503, "unavailable", message, { "retry-after": RETRY_AFTER_SECONDS });
     }
+    const missing = deps.unavailable?.();
+    if (missing !== undefined) {
+      return errorResponse(503, "unavailable", missing, { "retry-after": RETRY_AFTER_SECONDS });
+    }
     return await next();
   });
   if (deps.allowedOrigins !== undefined) app.use("/api/*", sameOrigin(deps.allowedOrigins));
-  app.route("/", healthRoutes(deps.supervisor));
+  app.route("/", healthRoutes(deps.supervisor, deps.unavailable));
   app.route("/", adminRoutes(deps));
   for (const routes of deps.routes ?? []) app.route("/", routes);
   return app;

@@ -8,8 +8,14 @@ import { Hono } from "hono";
 import type { Supervisor } from "../lib/lifecycle/supervisor.ts";
 import { errorResponse } from "../lib/http/errors.ts";
 
-/** `GET /healthz` (the process answers) and `GET /readyz` (it takes new work). */
-export function healthRoutes(supervisor: Supervisor): Hono {
+/**
+ * `GET /healthz` (the process answers) and `GET /readyz` (it takes new work: started, not
+ * shutting down, and nothing it depends on is unavailable — `unavailable()` names what is not).
+ */
+export function healthRoutes(
+  supervisor: Supervisor,
+  unavailable: () => string | undefined = () => undefined,
+): Hono {
   const app = new Hono();
   app.get("/healthz", (c) => {
     c.header("cache-control", "no-store");
@@ -20,6 +26,10 @@ export function healthRoutes(supervisor: Supervisor): Hono {
       return errorResponse(503, "not_ready", `The server is ${supervisor.state}`, {
         "retry-after": "5",
       });
+    }
+    const missing = unavailable();
+    if (missing !== undefined) {
+      return errorResponse(503, "not_ready", missing, { "retry-after": "5" });
     }
     c.header("cache-control", "no-store");
     return c.json({ status: "ready" });

@@ -7,18 +7,20 @@
  * deno task admin list
  * ```
  *
- * It works on the data directory directly (`MYTHOS_DATA_DIR`), so the server must be stopped; while
- * it runs, the same is done through it with the admin token (`PUT` or `DELETE
+ * It works on the store directly: the PostgreSQL database of `MYTHOS_DATABASE_URL`, or else the Deno
+ * KV file under `MYTHOS_DATA_DIR`, which needs the server stopped (it holds the directory). While a
+ * server runs, the same is done through it with the admin token (`PUT` or `DELETE
  * /admin/admins/<name>`), which also applies at once to a character in the world.
  *
  * @module
  */
 
 import { AdminRights } from "../accounts/admin_rights.ts";
-import { ConfigError, loadConfig } from "../config.ts";
+import { type Config, ConfigError, loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
-import { DataDirLockedError, lockDataDir } from "../store/data_dir_lock.ts";
-import { KvStore } from "../store/kv_store.ts";
+import { DataDirLockedError } from "../store/data_dir_lock.ts";
+import { type OpenStore, openStore } from "../store/open_store.ts";
+import { StoreUnavailableError } from "../store/store.ts";
 
 const USAGE = "usage: deno task admin grant <name> | revoke <name> | list";
 
@@ -34,9 +36,9 @@ export async function runAdminCommand(
     print(USAGE);
     return 2;
   }
-  let dataDir: string;
+  let config: Config;
   try {
-    dataDir = loadConfig(options.env).dataDir;
+    config = loadConfig(options.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       print(error.message);
@@ -44,10 +46,14 @@ export async function runAdminCommand(
     }
     throw error;
   }
-  let lock;
+  let opened: OpenStore;
   try {
-    lock = await lockDataDir(dataDir);
+    opened = await openStore(config);
   } catch (error) {
+    if (error instanceof StoreUnavailableError) {
+      print(`MYTHOS_DATABASE_URL: ${error.message}`);
+      return 1;
+    }
     if (error instanceof DataDirLockedError) {
       print(
         `${error.message}. While it runs, use its admin route instead: curl -X ${
@@ -60,8 +66,8 @@ export async function runAdminCommand(
     }
     throw error;
   }
-  using _lock = lock;
-  await using store = await KvStore.open(dataDir);
+  await using _opened = opened;
+  const store = opened.store;
   const rights = await AdminRights.load(store, [], createLogger({ write: () => {} }));
   if (verb === "list") {
     const admins = await rights.list();

@@ -90,6 +90,8 @@ export class Game implements CommandContext {
   readonly #logger: Logger;
   /** Players being taken out of the world (their streams end meanwhile). */
   readonly #leaving = new Set<string>();
+  /** Characters that left while the store could not be reached: saved by the next autosave. */
+  readonly #unsaved = new Map<string, PlayerRecord>();
   readonly #gate: CommandGate;
   readonly #scheduleShutdown: GameOptions["scheduleShutdown"];
   #commandsRun = 0;
@@ -269,7 +271,14 @@ export class Game implements CommandContext {
     this.toRoom(player.room, { type: "room.leave", data: { who: player.name } });
     this.#bus.release(player.id, finalFrame);
     this.#logger.info("player left", { player: player.name, reason });
-    await this.#store.savePlayers([this.world.record(player, lastEventId)]);
+    const record = this.world.record(player, lastEventId);
+    try {
+      await this.#store.savePlayers([record]);
+    } catch (error) {
+      // Gone from the world but not yet saved: kept until a save gets through.
+      this.#unsaved.set(record.id, record);
+      throw error;
+    }
   }
 
   // --- Commands -----------------------------------------------------------------------------
@@ -456,14 +465,22 @@ export class Game implements CommandContext {
       this.#savedHour = this.clock.hour;
     }
     const dirty = [...this.world.players()].filter((player) => player.dirty);
-    if (dirty.length === 0) return 0;
-    const records = dirty.map((player) => this.world.record(player, this.#bus.lastIdOf(player.id)));
+    const left = [...this.#unsaved.values()];
+    if (dirty.length === 0 && left.length === 0) return 0;
+    const records = [
+      ...left,
+      ...dirty.map((player) => this.world.record(player, this.#bus.lastIdOf(player.id))),
+    ];
     for (const player of dirty) player.dirty = false;
     try {
       await this.#store.savePlayers(records);
     } catch (error) {
+      // Tried again at the next autosave; a change made meanwhile marks the player again anyway.
       for (const player of dirty) player.dirty = true;
       throw error;
+    }
+    for (const record of left) {
+      if (this.#unsaved.get(record.id) === record) this.#unsaved.delete(record.id);
     }
     return records.length;
   }
@@ -471,9 +488,12 @@ export class Game implements CommandContext {
   /** Saves every player in the world (shutdown); returns how many. */
   async saveAll(): Promise<number> {
     const players = [...this.world.players()];
-    await this.#store.savePlayers(
-      players.map((player) => this.world.record(player, this.#bus.lastIdOf(player.id))),
-    );
+    const left = [...this.#unsaved.values()];
+    await this.#store.savePlayers([
+      ...left,
+      ...players.map((player) => this.world.record(player, this.#bus.lastIdOf(player.id))),
+    ]);
+    this.#unsaved.clear();
     for (const player of players) player.dirty = false;
     await this.#store.setMeta("clock", { hour: this.clock.hour });
     return players.length;

@@ -7,6 +7,8 @@
 import type { LoginThrottle } from "../accounts/throttle.ts";
 import { every } from "../lifecycle/ticker.ts";
 import type { Supervisor } from "../lifecycle/supervisor.ts";
+import type { StoreHealth } from "../store/store_health.ts";
+import { StoreUnavailableError } from "../store/store.ts";
 import type { Game } from "./game.ts";
 import { lucidityTick } from "./lucidity.ts";
 import { npcTick } from "./npcs.ts";
@@ -40,7 +42,7 @@ export const GAME_TASKS = {
  */
 export function startGameTasks(
   supervisor: Supervisor,
-  parts: { game: Game; throttle: LoginThrottle },
+  parts: { game: Game; throttle: LoginThrottle; storeHealth?: StoreHealth },
   settings: GameTaskSettings,
 ): void {
   const { game, throttle } = parts;
@@ -58,7 +60,14 @@ export function startGameTasks(
   );
   supervisor.spawn(GAME_TASKS.autosave, (signal) =>
     every(settings.autosaveMs, async () => {
-      await game.saveDirty();
+      try {
+        await game.saveDirty();
+      } catch (error) {
+        // A store that is down is not a failed task: what is unsaved stays marked and the next
+        // tick tries again. Anything else is a real failure.
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        parts.storeHealth?.reportUnavailable(error);
+      }
     }, { signal }), { critical: true });
   supervisor.spawn(
     GAME_TASKS.throttleSweep,

@@ -64,7 +64,8 @@ async function run(command: string, args: string[], asPostgres: boolean): Promis
 
 let counter = 0;
 
-async function createDatabase(adminUrl: string): Promise<string> {
+/** Creates an empty database on the server `adminUrl` reaches; returns its URL. */
+export async function createDatabase(adminUrl: string): Promise<string> {
   const name = `mythos_test_${Deno.pid}_${++counter}_${crypto.randomUUID().slice(0, 8)}`;
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {

@@ -7,6 +7,7 @@
 import { type Config, loadConfig } from "../../lib/config.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
 import { type RunningServer, startServer } from "../../main.ts";
+import { createDatabase } from "./postgres.ts";
 import { type TempDir, tempDir } from "./temp_dir.ts";
 
 /** The admin token every test server accepts. */
@@ -59,11 +60,39 @@ function captureLogger(logs: Record<string, unknown>[]): Logger {
   });
 }
 
+/** Databases made for data directories when the suite runs on PostgreSQL (a restart reuses one). */
+const databases = new Map<string, string>();
+
+/**
+ * With `MYTHOS_TEST_STORE=postgres` (set by `deno task test:postgres`), each server gets a
+ * PostgreSQL database of its own on the server `MYTHOS_TEST_DATABASE_URL` names: the same test,
+ * the other store.
+ */
+async function storeEnv(dataDir: string): Promise<Record<string, string>> {
+  if (Deno.env.get("MYTHOS_TEST_STORE") !== "postgres") return {};
+  const server = Deno.env.get("MYTHOS_TEST_DATABASE_URL");
+  if (server === undefined) {
+    throw new Error(
+      "MYTHOS_TEST_STORE=postgres needs MYTHOS_TEST_DATABASE_URL: run deno task test:postgres",
+    );
+  }
+  let url = databases.get(dataDir);
+  if (url === undefined) {
+    url = await createDatabase(server);
+    databases.set(dataDir, url);
+  }
+  return { MYTHOS_DATABASE_URL: url };
+}
+
 /** Starts a server: `await using test = await startTestServer()`. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   let dir: TempDir | undefined;
   const dataDir = options.dataDir ?? (dir = await tempDir()).path;
-  const config = testConfig({ MYTHOS_DATA_DIR: dataDir, ...options.env });
+  const config = testConfig({
+    MYTHOS_DATA_DIR: dataDir,
+    ...await storeEnv(dataDir),
+    ...options.env,
+  });
   const logs: Record<string, unknown>[] = [];
   let server: RunningServer;
   try {
