@@ -21,6 +21,7 @@ import { join } from "@std/path/join";
 import { nameSkeleton } from "../text/name_skeleton.ts";
 import type {
   AccountRecord,
+  DumpEntry,
   ItemPlacement,
   PlayerRecord,
   SessionRecord,
@@ -30,6 +31,9 @@ import type {
 
 /** KV allows at most this many mutations in one atomic operation. */
 const MAX_MUTATIONS = 500;
+
+/** Meta values the store keeps for itself (not copied by `db:copy`). */
+const INTERNAL_META = new Set(["skeletons_indexed"]);
 
 /** File name of the KV database inside the data directory. */
 export const KV_FILE = "mythos.kv";
@@ -208,6 +212,39 @@ export class KvStore implements Store {
 
   async setMeta(name: string, value: unknown): Promise<void> {
     await this.#kv.set(["meta", name], value);
+  }
+
+  async *dump(): AsyncIterable<DumpEntry> {
+    for await (const entry of this.#kv.list<AccountRecord>({ prefix: ["account"] })) {
+      const player = await this.getPlayer(entry.value.id);
+      if (player !== undefined) yield { kind: "account", account: entry.value, player };
+    }
+    for await (const entry of this.#kv.list<SessionRecord>({ prefix: ["session"] })) {
+      const idHash = entry.key[1];
+      if (typeof idHash === "string" && entry.value.expiresAt > Date.now()) {
+        yield { kind: "session", idHash, session: entry.value };
+      }
+    }
+    for await (const entry of this.#kv.list<ItemPlacement>({ prefix: ["item"] })) {
+      const id = entry.key[1];
+      if (typeof id === "string") yield { kind: "item", id, placement: entry.value };
+    }
+    for await (const entry of this.#kv.list({ prefix: ["meta"] })) {
+      const name = entry.key[1];
+      if (typeof name === "string" && !INTERNAL_META.has(name)) {
+        yield { kind: "meta", name, value: entry.value };
+      }
+    }
+  }
+
+  async isEmpty(): Promise<boolean> {
+    for (const prefix of ["account", "session", "item"]) {
+      for await (const _ of this.#kv.list({ prefix: [prefix] }, { limit: 1 })) return false;
+    }
+    for await (const entry of this.#kv.list({ prefix: ["meta"] })) {
+      if (!INTERNAL_META.has(String(entry.key[1]))) return false;
+    }
+    return true;
   }
 
   close(): Promise<void> {

@@ -21,6 +21,7 @@ import postgres from "postgres";
 import { migrate } from "./migrations.ts";
 import {
   type AccountRecord,
+  type DumpEntry,
   type ItemPlacement,
   type PlayerRecord,
   type SessionRecord,
@@ -297,6 +298,51 @@ export class PostgresStore implements Store {
         on conflict (name) do update set value = excluded.value
       `
     );
+  }
+
+  async *dump(): AsyncIterable<DumpEntry> {
+    const accounts = await this.#run(() =>
+      this.#sql<(AccountRow & { record: PlayerRecord })[]>`
+        select accounts.*, players.record from accounts join players using (id) order by name_key
+      `
+    );
+    for (const row of accounts) {
+      yield { kind: "account", account: toAccount(row), player: row.record };
+    }
+    const sessions = await this.#run(() =>
+      this.#sql<{ id_hash: string; account_id: string; expires_at: string; created_at: string }[]>`
+        select * from sessions where expires_at > ${Date.now()}
+      `
+    );
+    for (const row of sessions) {
+      yield {
+        kind: "session",
+        idHash: row.id_hash,
+        session: {
+          accountId: row.account_id,
+          expiresAt: Number(row.expires_at),
+          createdAt: row.created_at,
+        },
+      };
+    }
+    const items = await this.#run(() =>
+      this.#sql<{ id: string; placement: ItemPlacement }[]>`select id, placement from items`
+    );
+    for (const row of items) yield { kind: "item", id: row.id, placement: row.placement };
+    const meta = await this.#run(() =>
+      this.#sql<{ name: string; value: unknown }[]>`select name, value from meta`
+    );
+    for (const row of meta) yield { kind: "meta", name: row.name, value: row.value };
+  }
+
+  async isEmpty(): Promise<boolean> {
+    const rows = await this.#run(() =>
+      this.#sql<{ empty: boolean }[]>`
+        select not (exists (select 1 from accounts) or exists (select 1 from sessions)
+          or exists (select 1 from items) or exists (select 1 from meta)) as empty
+      `
+    );
+    return rows[0]?.empty === true;
   }
 
   /** Closes the connections, waiting for queries under way (up to 5 s). */

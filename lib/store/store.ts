@@ -80,6 +80,13 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** One record of a whole store, as {@linkcode Store.dump} yields it (to copy a store). */
+export type DumpEntry =
+  | { kind: "account"; account: AccountRecord; player: PlayerRecord }
+  | { kind: "session"; idHash: string; session: SessionRecord }
+  | { kind: "item"; id: string; placement: ItemPlacement }
+  | { kind: "meta"; name: string; value: unknown };
+
 /** Persistence for the game. */
 export interface Store extends AsyncDisposable {
   /** Which implementation this is (`kv`, `postgres`), for logs and the status page. */
@@ -146,6 +153,11 @@ export interface Store extends AsyncDisposable {
   getMeta<T>(name: string): Promise<T | undefined>;
   /** Saves a small value. */
   setMeta(name: string, value: unknown): Promise<void>;
+
+  /** Every account (with its character), live session, item placement and meta value. */
+  dump(): AsyncIterable<DumpEntry>;
+  /** Whether the store holds no account, session, item placement or meta value. */
+  isEmpty(): Promise<boolean>;
 
   /** Closes the store, waiting for writes under way; later calls fail. */
   close(): Promise<void>;
