@@ -123,6 +123,24 @@ async function traffic(
   };
 }
 
+/** The figures of one layout's run. */
+function result(
+  layout: string,
+  measured: Awaited<ReturnType<typeof traffic>>,
+  stormReads: number,
+  stormStarted: number,
+): Result {
+  return {
+    layout,
+    appends: measured.appends,
+    publishMs: round(measured.publishMs),
+    sayPerSecond: round(SAYS / (measured.sayMs / 1000)),
+    memoryMiB: round(measured.memoryMiB),
+    stormReads,
+    stormMs: round(performance.now() - stormStarted),
+  };
+}
+
 async function layoutOne(redis: Redis, mode: "scan" | "replica"): Promise<Result> {
   const key = "events";
   const start = await xadd(redis, key, ["to", "all", "e", "{}"]);
@@ -170,15 +188,7 @@ async function layoutOne(redis: Redis, mode: "scan" | "replica"): Promise<Result
     }
     bus.close();
   }
-  return {
-    layout: `one/${mode}`,
-    appends: measured.appends,
-    publishMs: round(measured.publishMs),
-    sayPerSecond: round(SAYS / (measured.sayMs / 1000)),
-    memoryMiB: round(measured.memoryMiB),
-    stormReads: reads,
-    stormMs: round(performance.now() - started),
-  };
+  return result(`one/${mode}`, measured, reads, started);
 }
 
 async function layoutPlayer(redis: Redis): Promise<Result> {
@@ -204,15 +214,7 @@ async function layoutPlayer(redis: Redis): Promise<Result> {
     const entries = await readAfter(redis, `p:${player}`, starts.get(player) ?? "0");
     reads += entries.length;
   });
-  return {
-    layout: "player",
-    appends: measured.appends,
-    publishMs: round(measured.publishMs),
-    sayPerSecond: round(SAYS / (measured.sayMs / 1000)),
-    memoryMiB: round(measured.memoryMiB),
-    stormReads: reads,
-    stormMs: round(performance.now() - started),
-  };
+  return result("player", measured, reads, started);
 }
 
 async function layoutRoomPlayer(redis: Redis): Promise<Result> {
@@ -241,15 +243,7 @@ async function layoutRoomPlayer(redis: Redis): Promise<Result> {
     const merged = parts.flat().sort((a, b) => compareIds(a[0], b[0]));
     reads += merged.length;
   });
-  return {
-    layout: "room+player",
-    appends: measured.appends,
-    publishMs: round(measured.publishMs),
-    sayPerSecond: round(SAYS / (measured.sayMs / 1000)),
-    memoryMiB: round(measured.memoryMiB),
-    stormReads: reads,
-    stormMs: round(performance.now() - started),
-  };
+  return result("room+player", measured, reads, started);
 }
 
 function compareIds(a: string, b: string): number {

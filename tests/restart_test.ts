@@ -3,10 +3,10 @@
  */
 
 import { assertEquals } from "@std/assert";
-import { loadWorld } from "../lib/game/world_data.ts";
 import { KvStore } from "../lib/store/kv_store.ts";
 import { TestPlayer } from "./support/player.ts";
 import { type ServerProcess, spawnServer } from "./support/process.ts";
+import { itemsSurviveKillNine } from "./support/kill_nine.ts";
 import { tempDir } from "./support/temp_dir.ts";
 
 const ENV = {
@@ -72,53 +72,5 @@ Deno.test("a character keeps its room, stats and inventory across a SIGTERM rest
 
 Deno.test("kill -9 right after item moves leaves each item in exactly one place", async () => {
   await using dir = await tempDir();
-  const env = { ...ENV, MYTHOS_DATA_DIR: dir.path };
-  {
-    await using server = spawnServer({ env });
-    const url = await baseUrl(server);
-    await using ann = await TestPlayer.register(url, "Ann");
-    await ann.connect();
-    await ann.expect("room.look");
-    await ann.do("get lantern");
-    await ann.do("get timetable");
-    await ann.do("n");
-    await ann.do("drop lantern");
-    server.child.kill("SIGKILL");
-    assertEquals((await server.exited()).signal, "SIGKILL");
-  }
-  const world = await loadWorld(new URL("../data/world", import.meta.url).pathname);
-  {
-    await using store = await KvStore.open(dir.path);
-    const placements = await store.loadPlacements();
-    const account = await store.findAccountByName("Ann");
-    assertEquals(placements.get("lantern")?.placement, { room: "arkham.garrison_st" });
-    assertEquals(placements.get("timetable")?.placement, { player: account?.id });
-    // Every item has exactly one place: its stored placement, or else where the world puts it.
-    for (const item of world.items.values()) {
-      const place = placements.get(item.id)?.placement ?? { room: item.room };
-      assertEquals(Object.keys(place).length, 1, item.id);
-    }
-  }
-  {
-    await using server = spawnServer({ env });
-    const url = await baseUrl(server);
-    await using ann = await TestPlayer.login(url, "Ann");
-    assertEquals((await ann.me()).inventory, ["a railway timetable"]);
-    await ann.connect();
-    const look = await ann.expect("room.look");
-    assertEquals(
-      (look.room as { items: string[] }).items,
-      [],
-      "the station no longer has either item",
-    );
-    await ann.do("n");
-    const garrison = await ann.expect(
-      "room.look",
-      (data) => (data.room as { id: string }).id === "arkham.garrison_st",
-    );
-    assertEquals((garrison.room as { items: string[] }).items, ["a brass lantern"]);
-    server.child.kill("SIGTERM");
-    await ann.stream.rest();
-    assertEquals((await server.exited()).code, 0);
-  }
+  await itemsSurviveKillNine({ ...ENV, MYTHOS_DATA_DIR: dir.path }, () => KvStore.open(dir.path));
 });

@@ -7,15 +7,12 @@ import { runDbCommand } from "../../lib/cli/db.ts";
 import { KvStore } from "../../lib/store/kv_store.ts";
 import { PostgresStore } from "../../lib/store/postgres_store.ts";
 import type { Store } from "../../lib/store/store.ts";
-import { POSTGRES_MISSING, postgresAvailable, startPostgres } from "../support/postgres.ts";
+import { skipWithoutPostgres, startPostgres } from "../support/postgres.ts";
 import { present } from "../support/present.ts";
 import { tempDir } from "../support/temp_dir.ts";
 import { records } from "./store_contract.ts";
 
-const ignore = !postgresAvailable();
-if (ignore) {
-  Deno.test({ name: `store copy tests: skipped. ${POSTGRES_MISSING}`, ignore, fn: () => {} });
-}
+const ignore = skipWithoutPostgres("store copy tests");
 
 async function fill(store: Store): Promise<string> {
   const [armitage, player] = records("Armitage");

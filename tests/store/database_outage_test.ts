@@ -6,16 +6,13 @@ import { assert, assertEquals } from "@std/assert";
 import { PostgresStore } from "../../lib/store/postgres_store.ts";
 import { TestPlayer } from "../support/player.ts";
 import { present } from "../support/present.ts";
-import { POSTGRES_MISSING, postgresAvailable, startPostgres } from "../support/postgres.ts";
+import { skipWithoutPostgres, startPostgres } from "../support/postgres.ts";
 import { spawnServer } from "../support/process.ts";
 import { startTestServer } from "../support/server.ts";
 import { tempDir } from "../support/temp_dir.ts";
 import { waitFor } from "../support/wait.ts";
 
-const ignore = !postgresAvailable();
-if (ignore) {
-  Deno.test({ name: `database outage tests: skipped. ${POSTGRES_MISSING}`, ignore, fn: () => {} });
-}
+const ignore = skipWithoutPostgres("database outage tests");
 
 const QUIET = {
   MYTHOS_NPC_TICK_MS: "3600000",

@@ -8,13 +8,10 @@ import { PostgresStore } from "../../lib/store/postgres_store.ts";
 import { StoreUnavailableError } from "../../lib/store/store.ts";
 import postgres from "postgres";
 import { freePort } from "../support/browser.ts";
-import { POSTGRES_MISSING, postgresAvailable, startPostgres } from "../support/postgres.ts";
+import { skipWithoutPostgres, startPostgres } from "../support/postgres.ts";
 import { storeContract } from "./store_contract.ts";
 
-const ignore = !postgresAvailable();
-if (ignore) {
-  Deno.test({ name: `PostgreSQL store tests: skipped. ${POSTGRES_MISSING}`, ignore, fn: () => {} });
-}
+const ignore = skipWithoutPostgres("PostgreSQL store tests");
 
 Deno.test({ name: "PostgreSQL store keeps the Store contract", ignore }, async (t) => {
   await using pg = await startPostgres();

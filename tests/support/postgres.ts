@@ -44,6 +44,16 @@ export function postgresAvailable(): boolean {
   return Deno.env.get("MYTHOS_TEST_DATABASE_URL") !== undefined || binDir() !== undefined;
 }
 
+/**
+ * Whether the tests of a file must be skipped for want of PostgreSQL; when they must, registers
+ * one ignored test whose name says so and how to install it. Use as `{ name, ignore }`.
+ */
+export function skipWithoutPostgres(what: string): boolean {
+  if (postgresAvailable()) return false;
+  Deno.test({ name: `${what}: skipped. ${POSTGRES_MISSING}`, ignore: true, fn: () => {} });
+  return true;
+}
+
 /** Why PostgreSQL tests are skipped, and how to get them running. */
 export const POSTGRES_MISSING =
   `PostgreSQL is not installed, so the PostgreSQL tests are skipped. Install it (${POSTGRES_INSTALL}) or set MYTHOS_TEST_DATABASE_URL; CI (.ci/run) installs it.`;

@@ -47,7 +47,8 @@ export async function startRedis(options: { appendOnly?: boolean } = {}): Promis
   if (given !== undefined) {
     return {
       url: given,
-      stop: () => Promise.reject(new Error("A server given by MYTHOS_TEST_REDIS_URL is not stopped")),
+      stop: () =>
+        Promise.reject(new Error("A server given by MYTHOS_TEST_REDIS_URL is not stopped")),
       start: () => Promise.resolve(),
       [Symbol.asyncDispose]: () => Promise.resolve(),
     };
