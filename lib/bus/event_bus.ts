@@ -15,6 +15,7 @@ import type { GameEvent } from "./events.ts";
 import { type Frame, gameFrame, streamFrame } from "./frame.ts";
 import { FrameLog, type HistoryLimits } from "./frame_log.ts";
 import { Mailbox } from "./mailbox.ts";
+import { type BusOperation, recordAddress, recordFrame, replayFrame } from "./operations.ts";
 import { type DeliveryCounters, Subscription } from "./subscription.ts";
 
 /** Who receives a published event. */
@@ -35,6 +36,12 @@ export interface EventBusOptions {
    * restarts, so an id from before a restart is never mistaken for a newer one.
    */
   firstId?: number;
+  /**
+   * Told of every operation as the bus performs it, in order (mailboxes opened and released,
+   * topics joined and left, events published with their ids), so another bus can replay them
+   * with {@linkcode EventBus.apply}.
+   */
+  onOperation?: (operation: BusOperation) => void;
 }
 
 /** Options for {@linkcode EventBus.subscribe}. */
@@ -112,9 +119,11 @@ export class EventBus {
   #published = 0;
   #lastId: number;
   #closed = false;
+  readonly #onOperation: ((operation: BusOperation) => void) | undefined;
 
   /** Creates an empty bus. */
   constructor(options: EventBusOptions = {}) {
+    this.#onOperation = options.onOperation;
     this.#limits = { ...DEFAULT_HISTORY, ...options.history };
     this.#now = options.now ?? (() => performance.now());
     this.#lastId = (options.firstId ?? Date.now() * 1000) - 1;
@@ -137,6 +146,7 @@ export class EventBus {
     if (this.#mailboxes.has(key)) return false;
     const floor = Math.min(options.floorId ?? this.#lastId, this.#lastId);
     this.#mailboxes.set(key, new Mailbox(key, this.#limits, this.#broadcast, floor));
+    this.#onOperation?.({ op: "open", key, floorId: floor });
     return true;
   }
 
@@ -180,6 +190,11 @@ export class EventBus {
     this.#mailboxes.delete(key);
     for (const topic of [...mailbox.topics]) this.#leave(mailbox, topic);
     for (const subscription of [...mailbox.subscriptions]) subscription.end(finalFrame);
+    this.#onOperation?.({
+      op: "release",
+      key,
+      ...(finalFrame === undefined ? {} : { final: recordFrame(finalFrame) }),
+    });
   }
 
   /** Adds `key` to `topic` (a room); events to the topic reach it from now on. */
@@ -189,12 +204,15 @@ export class EventBus {
     const members = this.#topics.get(topic) ?? new Set();
     members.add(mailbox);
     this.#topics.set(topic, members);
+    this.#onOperation?.({ op: "join", key, topic });
   }
 
   /** Removes `key` from `topic`. */
   leaveTopic(key: string, topic: string): void {
     const mailbox = this.#mailboxes.get(key);
-    if (mailbox !== undefined) this.#leave(mailbox, topic);
+    if (mailbox === undefined) return;
+    this.#leave(mailbox, topic);
+    this.#onOperation?.({ op: "leave", key, topic });
   }
 
   /** The keys in `topic`. */
@@ -208,11 +226,56 @@ export class EventBus {
    * @returns the event's id, or `undefined` when nobody was addressed (no id is spent).
    */
   publish(event: GameEvent, address: Address): number | undefined {
+    if (this.#onOperation === undefined) return this.#publish(event, address, this.#lastId + 1);
+    // Recorded first: a `players` address may be an iterator that can be read only once.
+    const recorded = recordAddress(address);
+    const id = this.#publish(event, recorded, this.#lastId + 1);
+    if (id !== undefined) this.#onOperation({ op: "publish", id, event, address: recorded });
+    return id;
+  }
+
+  /**
+   * Replays an operation another bus performed ({@linkcode EventBusOptions.onOperation}), so
+   * this bus holds the same mailboxes, topics and histories. A publish keeps the id it was given
+   * there; one at or below this bus's newest id was applied already and is skipped, so reading an
+   * overlapping stretch of the record twice changes nothing.
+   */
+  apply(operation: BusOperation): void {
+    if (this.#closed) return;
+    switch (operation.op) {
+      case "open":
+        this.open(operation.key, { floorId: operation.floorId });
+        break;
+      case "join":
+        if (this.#mailboxes.has(operation.key)) this.joinTopic(operation.key, operation.topic);
+        break;
+      case "leave":
+        this.leaveTopic(operation.key, operation.topic);
+        break;
+      case "release":
+        this.release(
+          operation.key,
+          operation.final === undefined ? undefined : replayFrame(operation.final),
+        );
+        break;
+      case "publish":
+        if (operation.id > this.#lastId) {
+          this.#publish(operation.event, operation.address, operation.id);
+        }
+        break;
+    }
+  }
+
+  #publish(event: GameEvent, address: Address, id: number): number | undefined {
     if (this.#closed) return undefined;
     // The frame is made at the first recipient, so an event nobody receives spends no id.
     let frame: Frame | undefined;
+    const makeFrame = (except?: string) => {
+      this.#lastId = id;
+      return gameFrame(id, event, this.#now(), except);
+    };
     const deliver = (mailbox: Mailbox) => {
-      frame ??= gameFrame(++this.#lastId, event, this.#now());
+      frame ??= makeFrame();
       mailbox.push(frame);
     };
     switch (address.to) {
@@ -220,7 +283,7 @@ export class EventBus {
         // Stored once in the broadcast log; each mailbox only wakes its readers.
         if (this.#mailboxes.size === 0) break;
         if (this.#mailboxes.size === 1 && this.#mailboxes.has(address.except ?? "")) break;
-        frame = gameFrame(++this.#lastId, event, this.#now(), address.except);
+        frame = makeFrame(address.except);
         this.#broadcast.push(frame);
         for (const mailbox of this.#mailboxes.values()) {
           if (mailbox.key !== address.except) mailbox.notify();

@@ -1,0 +1,67 @@
+/**
+ * The event bus's operations as data, so another process can replay them in order and hold the
+ * same mailboxes with the same histories (docs/cluster-events.md): the world node records them,
+ * each edge applies them to its own bus with {@linkcode EventBus.apply}.
+ *
+ * @module
+ */
+
+import type { Address } from "./event_bus.ts";
+import type { EventType, GameEvent } from "./events.ts";
+import type { Frame } from "./frame.ts";
+
+/** An address that can be written down (a `players` address as a list). */
+export type RecordedAddress =
+  | { to: "all"; except?: string }
+  | { to: "player"; key: string }
+  | { to: "players"; keys: string[] }
+  | { to: "topic"; topic: string; except?: string };
+
+/** One thing the bus did, in the order it did it. */
+export type BusOperation =
+  | { op: "open"; key: string; floorId?: number }
+  | { op: "join"; key: string; topic: string }
+  | { op: "leave"; key: string; topic: string }
+  /** A published event and the id it was given (an event nobody received is not recorded). */
+  | { op: "publish"; id: number; event: GameEvent; address: RecordedAddress }
+  /** A mailbox closed; its streams end after `final`, a stream frame as sent, if any. */
+  | { op: "release"; key: string; final?: { type: EventType; text: string } };
+
+/** An address as data. */
+export function recordAddress(address: Address): RecordedAddress {
+  return address.to === "players" ? { to: "players", keys: [...address.keys] } : address;
+}
+
+/** A frame as data: its type and its encoded text (stream frames carry no id). */
+export function recordFrame(frame: Frame): { type: EventType; text: string } {
+  return { type: frame.type, text: new TextDecoder().decode(frame.bytes) };
+}
+
+/** The frame a recorded one stands for. */
+export function replayFrame(recorded: { type: EventType; text: string }): Frame {
+  return { id: undefined, type: recorded.type, bytes: new TextEncoder().encode(recorded.text) };
+}
+
+/** An operation as flat string fields, as a stream entry holds them. */
+export function encodeOperation(operation: BusOperation): string[] {
+  return ["op", JSON.stringify(operation)];
+}
+
+/**
+ * The operation a stream entry's fields hold.
+ *
+ * @throws {SyntaxError} when the fields are not an encoded operation.
+ */
+export function decodeOperation(fields: readonly string[]): BusOperation {
+  const index = fields.indexOf("op");
+  const text = index === -1 ? undefined : fields[index + 1];
+  if (text === undefined) throw new SyntaxError("The entry holds no operation");
+  const operation = JSON.parse(text) as BusOperation;
+  if (
+    typeof operation !== "object" || operation === null ||
+    !["open", "join", "leave", "publish", "release"].includes(operation.op)
+  ) {
+    throw new SyntaxError("The entry holds no known operation");
+  }
+  return operation;
+}
