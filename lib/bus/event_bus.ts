@@ -146,7 +146,7 @@ export class EventBus {
     if (this.#mailboxes.has(key)) return false;
     const floor = Math.min(options.floorId ?? this.#lastId, this.#lastId);
     this.#mailboxes.set(key, new Mailbox(key, this.#limits, this.#broadcast, floor));
-    this.#onOperation?.({ op: "open", key, floorId: floor });
+    this.#onOperation?.({ op: "open", after: this.#lastId, key, floorId: floor });
     return true;
   }
 
@@ -192,6 +192,7 @@ export class EventBus {
     for (const subscription of [...mailbox.subscriptions]) subscription.end(finalFrame);
     this.#onOperation?.({
       op: "release",
+      after: this.#lastId,
       key,
       ...(finalFrame === undefined ? {} : { final: recordFrame(finalFrame) }),
     });
@@ -204,7 +205,7 @@ export class EventBus {
     const members = this.#topics.get(topic) ?? new Set();
     members.add(mailbox);
     this.#topics.set(topic, members);
-    this.#onOperation?.({ op: "join", key, topic });
+    this.#onOperation?.({ op: "join", after: this.#lastId, key, topic });
   }
 
   /** Removes `key` from `topic`. */
@@ -212,7 +213,7 @@ export class EventBus {
     const mailbox = this.#mailboxes.get(key);
     if (mailbox === undefined) return;
     this.#leave(mailbox, topic);
-    this.#onOperation?.({ op: "leave", key, topic });
+    this.#onOperation?.({ op: "leave", after: this.#lastId, key, topic });
   }
 
   /** The keys in `topic`. */

@@ -17,15 +17,18 @@ export type RecordedAddress =
   | { to: "players"; keys: string[] }
   | { to: "topic"; topic: string; except?: string };
 
-/** One thing the bus did, in the order it did it. */
+/**
+ * One thing the bus did, in the order it did it. Operations other than a publish carry `after`:
+ * the newest event id when they happened, so a record can number them between events.
+ */
 export type BusOperation =
-  | { op: "open"; key: string; floorId?: number }
-  | { op: "join"; key: string; topic: string }
-  | { op: "leave"; key: string; topic: string }
+  | { op: "open"; after: number; key: string; floorId?: number }
+  | { op: "join"; after: number; key: string; topic: string }
+  | { op: "leave"; after: number; key: string; topic: string }
   /** A published event and the id it was given (an event nobody received is not recorded). */
   | { op: "publish"; id: number; event: GameEvent; address: RecordedAddress }
   /** A mailbox closed; its streams end after `final`, a stream frame as sent, if any. */
-  | { op: "release"; key: string; final?: { type: EventType; text: string } };
+  | { op: "release"; after: number; key: string; final?: { type: EventType; text: string } };
 
 /** An address as data. */
 export function recordAddress(address: Address): RecordedAddress {

@@ -8,21 +8,10 @@ import { EventBus } from "../../lib/bus/event_bus.ts";
 import type { GameEvent } from "../../lib/bus/events.ts";
 import { streamFrame } from "../../lib/bus/frame.ts";
 import { type BusOperation, decodeOperation, encodeOperation } from "../../lib/bus/operations.ts";
-
-const decoder = new TextDecoder();
+import { framesAfter } from "../support/bus_frames.ts";
 
 function say(from: string, text: string): GameEvent {
   return { type: "room.say", data: { from, text } };
-}
-
-/** Everything `key` is sent after `lastEventId`, as text. */
-function framesAfter(bus: EventBus, key: string, lastEventId: string): string[] {
-  using subscription = bus.subscribe(key, { lastEventId });
-  const frames: string[] = [];
-  for (let frame = subscription.take(); frame !== undefined; frame = subscription.take()) {
-    frames.push(decoder.decode(frame.bytes));
-  }
-  return frames;
 }
 
 Deno.test("a replica fed the world bus's operations (through their encoded form) replays exactly what the world would, for any Last-Event-ID", () => {

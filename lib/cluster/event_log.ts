@@ -1,0 +1,256 @@
+/**
+ * The event bus's operations carried through one Redis stream (docs/cluster-events.md): the
+ * world node's bus records each operation into the stream, and every edge applies the stream to
+ * its own bus, so each edge holds the same mailboxes and histories and a player can resume at any
+ * of them with `Last-Event-ID`.
+ *
+ * A published event's stream entry id is `<event id>-0`, so the SSE `id:` and the stream id are
+ * the same number, and Redis refuses an entry that is not newer than the last. Other operations
+ * are numbered after the event before them: `<event id>-1`, `-2`, ... History is trimmed by age
+ * with `MINID ~` on the same scale as the ids (milliseconds × 1000).
+ *
+ * @module
+ */
+
+import { delay } from "@std/async/delay";
+import type { createClient } from "redis";
+import type { EventBus } from "../bus/event_bus.ts";
+import { type BusOperation, decodeOperation, encodeOperation } from "../bus/operations.ts";
+import { errorFields, type Logger, silentLogger } from "../log.ts";
+
+/** A connected node-redis client. */
+export type RedisClient = ReturnType<typeof createClient>;
+
+/** The stream the operations go through. */
+export const EVENT_STREAM = "mythos:events";
+
+/** How Redis refuses an entry id that is not newer than the stream's last. */
+const STALE_ID = /equal or smaller than the target stream top item/i;
+
+/** Entries written per round trip at most. */
+const WRITE_BATCH = 500;
+
+/** Entries read per round trip at most. */
+const READ_BATCH = 1000;
+
+/** How long one blocking read waits before looking at its signal again, in milliseconds. */
+const READ_BLOCK_MS = 250;
+
+/** Options for {@linkcode EventLogWriter}. */
+export interface EventLogWriterOptions {
+  /** The stream; default {@linkcode EVENT_STREAM}. */
+  key?: string;
+  /** Entries older than this are trimmed, in milliseconds. */
+  historyMs: number;
+  /** Where trouble is logged. */
+  logger?: Logger;
+  /** Clock in epoch milliseconds; tests may replace it. */
+  now?: () => number;
+}
+
+/**
+ * Records a bus's operations into the stream, in order. {@linkcode EventLogWriter.record} is
+ * called synchronously by the bus; {@linkcode EventLogWriter.run}, a supervised task, writes
+ * what is queued; {@linkcode EventLogWriter.flushed} resolves once everything recorded so far is
+ * in Redis (a command's 202 can wait for its events).
+ */
+export class EventLogWriter {
+  readonly #redis: RedisClient;
+  readonly #key: string;
+  readonly #historyMs: number;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  #queue: BusOperation[] = [];
+  #recorded = 0;
+  #written = 0;
+  #waiters: { upTo: number; resolve: () => void }[] = [];
+  #wake: (() => void) | undefined;
+  /** The event id the last entry was numbered after, and how many entries followed it. */
+  #after = -1;
+  #sinceEvent = 0;
+
+  /** Writes through `redis`. */
+  constructor(redis: RedisClient, options: EventLogWriterOptions) {
+    this.#redis = redis;
+    this.#key = options.key ?? EVENT_STREAM;
+    this.#historyMs = options.historyMs;
+    this.#logger = options.logger ?? silentLogger;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Operations recorded and not yet written. */
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  /** Queues an operation (the bus's `onOperation`). */
+  record(operation: BusOperation): void {
+    this.#queue.push(operation);
+    this.#recorded++;
+    this.#wake?.();
+  }
+
+  /** Resolves once every operation recorded before this call is in the stream. */
+  flushed(): Promise<void> {
+    if (this.#written >= this.#recorded) return Promise.resolve();
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#waiters.push({ upTo: this.#recorded, resolve });
+    return promise;
+  }
+
+  /**
+   * Writes queued operations until `signal` aborts (then writes what is left, if Redis answers).
+   * A failed write is retried, in order, after a pause; nothing is dropped.
+   *
+   * @throws {Error} when Redis refuses an id as older than the stream's last: another world has
+   * written since, and this one must stop (run it as a critical task).
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    while (true) {
+      if (this.#queue.length === 0) {
+        if (signal.aborted) return;
+        await this.#idle(signal);
+        continue;
+      }
+      const batch = this.#queue.slice(0, WRITE_BATCH);
+      try {
+        await this.#write(batch);
+      } catch (error) {
+        // Redis refusing an id as not newer than its last means another world has written
+        // after this one: this one is stale and must stop, not retry.
+        if (signal.aborted || STALE_ID.test(String(error))) throw error;
+        this.#logger.warn("writing events to Redis failed; retrying", {
+          error: errorFields(error),
+          pending: this.#queue.length,
+        });
+        await delay(200, { signal }).catch(() => {});
+        continue;
+      }
+      this.#queue = this.#queue.slice(batch.length);
+      this.#written += batch.length;
+      this.#waiters = this.#waiters.filter((waiter) => {
+        if (waiter.upTo > this.#written) return true;
+        waiter.resolve();
+        return false;
+      });
+    }
+  }
+
+  async #write(batch: BusOperation[]): Promise<void> {
+    const minId = `${(this.#now() - this.#historyMs) * 1000}`;
+    // One pipeline: node-redis sends the commands of one tick together, and Redis runs them in
+    // order.
+    const ids = batch.map((operation) => this.#streamId(operation));
+    await Promise.all(batch.map((operation, i) =>
+      this.#redis.sendCommand([
+        "XADD",
+        this.#key,
+        "MINID",
+        "~",
+        minId,
+        ids[i] as string,
+        ...encodeOperation(operation),
+      ])
+    ));
+  }
+
+  /** The stream id of the next entry: an event's own id, or numbered after the event before. */
+  #streamId(operation: BusOperation): string {
+    const after = operation.op === "publish" ? operation.id : operation.after;
+    if (after !== this.#after) {
+      this.#after = after;
+      this.#sinceEvent = 0;
+    }
+    return operation.op === "publish" ? `${after}-0` : `${after}-${++this.#sinceEvent}`;
+  }
+
+  #idle(signal: AbortSignal): Promise<void> {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const done = () => {
+      this.#wake = undefined;
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    this.#wake = done;
+    signal.addEventListener("abort", done, { once: true });
+    return promise;
+  }
+}
+
+/** Options for {@linkcode EventLogReader}. */
+export interface EventLogReaderOptions {
+  /** The stream; default {@linkcode EVENT_STREAM}. */
+  key?: string;
+  /** The stream id to read after; default `0` (everything kept). */
+  after?: string;
+  /** Where trouble is logged. */
+  logger?: Logger;
+}
+
+/**
+ * Follows the stream and applies each operation to a local bus, in order. Give it a client of
+ * its own: its reads block.
+ */
+export class EventLogReader {
+  readonly #redis: RedisClient;
+  readonly #bus: EventBus;
+  readonly #key: string;
+  readonly #logger: Logger;
+  #after: string;
+  #applied = 0;
+
+  /** Reads through `redis` into `bus`. */
+  constructor(redis: RedisClient, bus: EventBus, options: EventLogReaderOptions = {}) {
+    this.#redis = redis;
+    this.#bus = bus;
+    this.#key = options.key ?? EVENT_STREAM;
+    this.#after = options.after ?? "0";
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  /** The id of the last entry applied (`0` before any). */
+  get lastApplied(): string {
+    return this.#after;
+  }
+
+  /** Entries applied since start. */
+  get applied(): number {
+    return this.#applied;
+  }
+
+  /** Reads and applies until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) await this.readOnce(READ_BLOCK_MS);
+  }
+
+  /**
+   * Reads what is there after the last applied entry (waiting up to `blockMs` for something to
+   * arrive) and applies it; returns how many entries were applied.
+   */
+  async readOnce(blockMs = 0): Promise<number> {
+    const reply = await this.#redis.sendCommand([
+      "XREAD",
+      "COUNT",
+      String(READ_BATCH),
+      ...(blockMs > 0 ? ["BLOCK", String(blockMs)] : []),
+      "STREAMS",
+      this.#key,
+      this.#after,
+    ]) as [string, [string, string[]][]][] | null;
+    const entries = reply?.[0]?.[1] ?? [];
+    for (const [id, fields] of entries) {
+      try {
+        this.#bus.apply(decodeOperation(fields));
+      } catch (error) {
+        // A malformed entry cannot be applied by anyone; skipping it keeps the rest flowing.
+        this.#logger.error("skipping an event-stream entry that cannot be applied", {
+          id,
+          error: errorFields(error),
+        });
+      }
+      this.#after = id;
+      this.#applied++;
+    }
+    return entries.length;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The bus's operations through a real redis-server: an edge's bus that follows the stream holds
+ * what the world's holds.
+ */
+
+import { assertEquals, assertRejects } from "@std/assert";
+import { createClient } from "redis";
+import { EventBus } from "../../lib/bus/event_bus.ts";
+import type { GameEvent } from "../../lib/bus/events.ts";
+import { EventLogReader, EventLogWriter, type RedisClient } from "../../lib/cluster/event_log.ts";
+import { Supervisor } from "../../lib/lifecycle/supervisor.ts";
+import { framesAfter } from "../support/bus_frames.ts";
+import { REDIS_MISSING, redisAvailable, startRedis } from "../support/redis.ts";
+import { waitFor } from "../support/wait.ts";
+
+const ignore = !redisAvailable();
+if (ignore) {
+  Deno.test({ name: `Redis event log tests: skipped. ${REDIS_MISSING}`, ignore, fn: () => {} });
+}
+
+function say(from: string, text: string): GameEvent {
+  return { type: "room.say", data: { from, text } };
+}
+
+async function connect(url: string): Promise<RedisClient & AsyncDisposable> {
+  const client = createClient({ url });
+  await client.connect();
+  return Object.assign(client, {
+    [Symbol.asyncDispose]: async () => {
+      await client.quit();
+    },
+  });
+}
+
+Deno.test({
+  name:
+    "an edge that follows the stream replays exactly what the world would, from any id, and the stream id is the event id",
+  ignore,
+}, async () => {
+  await using redis = await startRedis();
+  await using writerClient = await connect(redis.url);
+  await using readerClient = await connect(redis.url);
+  const writer = new EventLogWriter(writerClient, { historyMs: 120_000 });
+  const world = new EventBus({ onOperation: (op) => writer.record(op) });
+  const edge = new EventBus();
+  const reader = new EventLogReader(readerClient, edge);
+  await using supervisor = new Supervisor();
+  supervisor.spawn("events.writer", (signal) => writer.run(signal));
+
+  const ids: number[] = [];
+  for (const player of ["ann", "bob"]) {
+    world.open(player);
+    world.joinTopic(player, "room:station");
+  }
+  for (let i = 0; i < 50; i++) {
+    const id = world.publish(say("Ann", `line ${i}`), { to: "topic", topic: "room:station" });
+    if (id !== undefined) ids.push(id);
+    if (i === 20) {
+      world.leaveTopic("bob", "room:station");
+      world.joinTopic("bob", "room:street");
+    }
+  }
+  const whisper = world.publish({ type: "tell.received", data: { from: "Ann", text: "hi" } }, {
+    to: "player",
+    key: "bob",
+  });
+  await writer.flushed();
+  assertEquals(writer.pending, 0);
+  await waitFor(async () => {
+    await reader.readOnce();
+    return reader.lastApplied === `${whisper}-0` || undefined;
+  }, { message: "the edge to catch up" });
+
+  for (const player of ["ann", "bob"]) {
+    for (const from of [ids[0], ids[20], ids[21], ids[49], whisper].map(String)) {
+      assertEquals(framesAfter(edge, player, from), framesAfter(world, player, from));
+    }
+  }
+  assertEquals(
+    framesAfter(edge, "bob", String(ids[20])).length,
+    1,
+    "only the whisper, after he left",
+  );
+  world.close();
+  edge.close();
+});
+
+Deno.test({
+  name:
+    "Redis refuses an event id that is not newer than the stream's last: a stale world cannot write behind a newer one",
+  ignore,
+}, async () => {
+  await using redis = await startRedis();
+  await using client = await connect(redis.url);
+  await client.sendCommand(["XADD", "mythos:events", "5000-0", "op", "{}"]);
+  await assertRejects(() => client.sendCommand(["XADD", "mythos:events", "4000-0", "op", "{}"]));
+});
+
+Deno.test(
+  { name: "entries older than the history are trimmed as the world writes", ignore },
+  async () => {
+    await using redis = await startRedis();
+    await using client = await connect(redis.url);
+    let now = 1_000_000;
+    const writer = new EventLogWriter(client, { historyMs: 1000, now: () => now });
+    const bus = new EventBus({ firstId: 1, onOperation: (op) => writer.record(op) });
+    await using supervisor = new Supervisor();
+    supervisor.spawn("events.writer", (signal) => writer.run(signal));
+    bus.open("ann");
+    // Ids far in the past of the writer's clock, then ones after it: the old go.
+    for (let i = 0; i < 200; i++) bus.publish(say("Ann", "old"), { to: "player", key: "ann" });
+    await writer.flushed();
+    now = 10_000_000;
+    const fresh = new EventBus({ firstId: now * 1000, onOperation: (op) => writer.record(op) });
+    fresh.open("ann");
+    for (let i = 0; i < 200; i++) fresh.publish(say("Ann", "new"), { to: "player", key: "ann" });
+    await writer.flushed();
+    const length = Number(await client.sendCommand(["XLEN", "mythos:events"]));
+    assertEquals(length < 402, true, `the old entries were trimmed (length ${length})`);
+    bus.close();
+    fresh.close();
+  },
+);
+
+Deno.test({
+  name: "a writer whose ids are older than the stream's stops with an error instead of retrying",
+  ignore,
+}, async () => {
+  await using redis = await startRedis();
+  await using client = await connect(redis.url);
+  await client.sendCommand([
+    "XADD",
+    "mythos:events",
+    `${Date.now() * 1000 + 1_000_000}-0`,
+    "op",
+    "{}",
+  ]);
+  const writer = new EventLogWriter(client, { historyMs: 60_000 });
+  const stale = new EventBus({ onOperation: (op) => writer.record(op) });
+  stale.open("ann");
+  stale.publish(say("Ann", "too late"), { to: "player", key: "ann" });
+  const controller = new AbortController();
+  await assertRejects(() => writer.run(controller.signal), Error, "equal or smaller");
+  stale.close();
+});
