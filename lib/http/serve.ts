@@ -57,6 +57,10 @@ export interface ServeOptions {
   limits?: Partial<ConnectionLimits>;
   /** Where accept trouble is logged. */
   logger?: Logger;
+  /** Opens the listening socket; default `Deno.listen` (tests wrap it to make accepting fail). */
+  listen?: (
+    options: { hostname: string; port: number },
+  ) => Deno.Listener<Deno.TcpConn, Deno.NetAddr>;
 }
 
 /** Name of the accept loop's task. */
@@ -178,7 +182,8 @@ export function serve(
   const serveOn = serveOnConnection();
   const logger = options.logger ?? silentLogger;
   const guard = new ConnectionGuard({ ...DEFAULT_LIMITS, ...options.limits });
-  const listener = Deno.listen({ hostname: options.hostname, port: options.port });
+  const listen = options.listen ?? ((at) => Deno.listen(at));
+  const listener = listen({ hostname: options.hostname, port: options.port });
   const servers = new Map<Deno.HttpServer, Promise<void>>();
   let listening = true;
   const stopListening = () => {

@@ -156,3 +156,38 @@ Deno.test("clients hanging up mid-body are not server errors", async () => {
   });
   assertEquals(server.logs.filter((line) => line.level === "error" || line.level === "warn"), []);
 });
+
+Deno.test("a listener that fails for good is a critical failure: ordered shutdown, exit code 1, the cause in the log", async () => {
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line)) });
+  const supervisor = new Supervisor({ shutdownDeadlineMs: 3000, logger });
+  let saved = false;
+  supervisor.onShutdown("persist", "players", () => {
+    saved = true;
+  });
+  const accepted = Promise.withResolvers<void>();
+  serve(supervisor, () => new Response("never"), {
+    hostname: "127.0.0.1",
+    port: 0,
+    logger,
+    // A real listener whose accept() breaks, as one whose socket the system took away would.
+    listen: (at) => {
+      const real = Deno.listen(at);
+      return {
+        addr: real.addr,
+        accept: () => {
+          accepted.resolve();
+          return Promise.reject(new Error("the listening socket is gone"));
+        },
+        close: () => real.close(),
+      } as unknown as Deno.Listener<Deno.TcpConn, Deno.NetAddr>;
+    },
+  });
+  supervisor.markReady();
+  const report = await supervisor.finished;
+  await accepted.promise;
+  assertEquals(report.exitCode, 1);
+  assert(saved, "the persist phase ran");
+  const failure = logs.find((line) => line.msg === "task failed" && line.task === "http.accept");
+  assert(String(JSON.stringify(failure?.error)).includes("the listening socket is gone"));
+});
