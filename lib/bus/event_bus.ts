@@ -264,6 +264,43 @@ export class EventBus {
           this.#publish(operation.event, operation.address, operation.id);
         }
         break;
+      case "snapshot":
+        this.#restore(operation);
+        break;
+    }
+  }
+
+  /**
+   * Records a snapshot of every open mailbox and its topics through `onOperation`, for buses that
+   * start following the record late. Run now and then (more often than history is trimmed).
+   */
+  recordSnapshot(): void {
+    if (this.#onOperation === undefined || this.#closed) return;
+    const mailboxes = [...this.#mailboxes.values()].map((mailbox) => ({
+      key: mailbox.key,
+      topics: [...mailbox.topics],
+    }));
+    this.#onOperation({ op: "snapshot", after: this.#lastId, mailboxes });
+  }
+
+  /**
+   * Makes this bus's mailboxes and topics those of a snapshot. A bus that has followed the record
+   * all along already matches it and nothing changes; a bus that starts here opens the mailboxes
+   * with the snapshot's id as their floor (a resume from before it gets `stream.resync`).
+   */
+  #restore(snapshot: Extract<BusOperation, { op: "snapshot" }>): void {
+    this.#lastId = Math.max(this.#lastId, snapshot.after);
+    const wanted = new Map(snapshot.mailboxes.map((state) => [state.key, state]));
+    for (const key of [...this.#mailboxes.keys()]) if (!wanted.has(key)) this.release(key);
+    for (const state of snapshot.mailboxes) {
+      this.open(state.key, { floorId: snapshot.after });
+      const mailbox = this.#require(state.key);
+      for (const topic of [...mailbox.topics]) {
+        if (!state.topics.includes(topic)) this.#leave(mailbox, topic);
+      }
+      for (const topic of state.topics) {
+        if (!mailbox.topics.includes(topic)) this.joinTopic(state.key, topic);
+      }
     }
   }
 

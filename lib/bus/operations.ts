@@ -28,7 +28,20 @@ export type BusOperation =
   /** A published event and the id it was given (an event nobody received is not recorded). */
   | { op: "publish"; id: number; event: GameEvent; address: RecordedAddress }
   /** A mailbox closed; its streams end after `final`, a stream frame as sent, if any. */
-  | { op: "release"; after: number; key: string; final?: { type: EventType; text: string } };
+  | { op: "release"; after: number; key: string; final?: { type: EventType; text: string } }
+  /**
+   * Every open mailbox and its topics at one moment, so a bus that starts following the record
+   * late (after older entries were trimmed) can begin from here.
+   */
+  | { op: "snapshot"; after: number; mailboxes: MailboxState[] };
+
+/** One open mailbox in a snapshot. */
+export interface MailboxState {
+  /** The mailbox's key. */
+  key: string;
+  /** The topics it is in. */
+  topics: string[];
+}
 
 /** An address as data. */
 export function recordAddress(address: Address): RecordedAddress {
@@ -62,7 +75,7 @@ export function decodeOperation(fields: readonly string[]): BusOperation {
   const operation = JSON.parse(text) as BusOperation;
   if (
     typeof operation !== "object" || operation === null ||
-    !["open", "join", "leave", "publish", "release"].includes(operation.op)
+    !["open", "join", "leave", "publish", "release", "snapshot"].includes(operation.op)
   ) {
     throw new SyntaxError("The entry holds no known operation");
   }

@@ -189,7 +189,8 @@ export interface EventLogReaderOptions {
 
 /**
  * Follows the stream and applies each operation to a local bus, in order. Give it a client of
- * its own: its reads block.
+ * its own (its reads block), and a bus made with `firstId: 1`: the bus skips any event whose id
+ * is not above its own newest, and the world's ids are what count here.
  */
 export class EventLogReader {
   readonly #redis: RedisClient;

@@ -82,3 +82,48 @@ Deno.test("decodeOperation() refuses what is not an operation", () => {
     assertEquals(failed, true, JSON.stringify(fields));
   }
 });
+
+Deno.test("a replica that starts late, after older entries were trimmed, begins at a snapshot: exact from there on, resync before", () => {
+  const operations: BusOperation[] = [];
+  const world = new EventBus({ firstId: 1, onOperation: (op) => operations.push(op) });
+  for (const player of ["ann", "bob"]) {
+    world.open(player);
+    world.joinTopic(player, "room:station");
+  }
+  for (let i = 0; i < 10; i++) {
+    world.publish(say("Ann", `early ${i}`), { to: "topic", topic: "room:station" });
+  }
+  const trimmedUpTo = operations.length - 3;
+  world.recordSnapshot();
+  const snapshotAt = world.lastId;
+  world.leaveTopic("bob", "room:station");
+  world.joinTopic("bob", "room:street");
+  const later: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    later.push(
+      world.publish(say("Ann", `later ${i}`), { to: "topic", topic: "room:station" }) ?? 0,
+    );
+    later.push(world.publish(say("Bob", `out ${i}`), { to: "topic", topic: "room:street" }) ?? 0);
+  }
+  world.open("cat");
+  world.joinTopic("cat", "room:street");
+  later.push(world.publish(say("Bob", "hi cat"), { to: "topic", topic: "room:street" }) ?? 0);
+
+  // The replica sees only what was kept: the last few early entries, then everything after.
+  const replica = new EventBus({ firstId: 1 });
+  for (const operation of operations.slice(trimmedUpTo)) replica.apply(operation);
+
+  for (const player of ["ann", "bob", "cat"]) {
+    for (const from of [snapshotAt, ...later].map(String)) {
+      assertEquals(
+        framesAfter(replica, player, from),
+        framesAfter(world, player, from),
+        `${player} after ${from}`,
+      );
+    }
+  }
+  const before = framesAfter(replica, "bob", String(snapshotAt - 5));
+  assertEquals(before[0]?.includes("event: stream.resync"), true, "before the snapshot: resync");
+  world.close();
+  replica.close();
+});
