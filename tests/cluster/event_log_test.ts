@@ -4,32 +4,18 @@
  */
 
 import { assertEquals, assertRejects } from "@std/assert";
-import { createClient } from "redis";
 import { EventBus } from "../../lib/bus/event_bus.ts";
 import type { GameEvent } from "../../lib/bus/events.ts";
-import { EventLogReader, EventLogWriter, type RedisClient } from "../../lib/cluster/event_log.ts";
+import { EventLogReader, EventLogWriter } from "../../lib/cluster/event_log.ts";
 import { Supervisor } from "../../lib/lifecycle/supervisor.ts";
 import { framesAfter } from "../support/bus_frames.ts";
-import { REDIS_MISSING, redisAvailable, startRedis } from "../support/redis.ts";
+import { connectRedis, skipWithoutRedis, startRedis } from "../support/redis.ts";
 import { waitFor } from "../support/wait.ts";
 
-const ignore = !redisAvailable();
-if (ignore) {
-  Deno.test({ name: `Redis event log tests: skipped. ${REDIS_MISSING}`, ignore, fn: () => {} });
-}
+const ignore = skipWithoutRedis("Redis event log tests");
 
 function say(from: string, text: string): GameEvent {
   return { type: "room.say", data: { from, text } };
-}
-
-async function connect(url: string): Promise<RedisClient & AsyncDisposable> {
-  const client = createClient({ url });
-  await client.connect();
-  return Object.assign(client, {
-    [Symbol.asyncDispose]: async () => {
-      await client.quit();
-    },
-  });
 }
 
 Deno.test({
@@ -38,8 +24,8 @@ Deno.test({
   ignore,
 }, async () => {
   await using redis = await startRedis();
-  await using writerClient = await connect(redis.url);
-  await using readerClient = await connect(redis.url);
+  await using writerClient = await connectRedis(redis.url);
+  await using readerClient = await connectRedis(redis.url);
   const writer = new EventLogWriter(writerClient, { historyMs: 120_000 });
   const world = new EventBus({ onOperation: (op) => writer.record(op) });
   const edge = new EventBus();
@@ -91,7 +77,7 @@ Deno.test({
   ignore,
 }, async () => {
   await using redis = await startRedis();
-  await using client = await connect(redis.url);
+  await using client = await connectRedis(redis.url);
   await client.sendCommand(["XADD", "mythos:events", "5000-0", "op", "{}"]);
   await assertRejects(() => client.sendCommand(["XADD", "mythos:events", "4000-0", "op", "{}"]));
 });
@@ -100,7 +86,7 @@ Deno.test(
   { name: "entries older than the history are trimmed as the world writes", ignore },
   async () => {
     await using redis = await startRedis();
-    await using client = await connect(redis.url);
+    await using client = await connectRedis(redis.url);
     let now = 1_000_000;
     const writer = new EventLogWriter(client, { historyMs: 1000, now: () => now });
     const bus = new EventBus({ firstId: 1, onOperation: (op) => writer.record(op) });
@@ -127,7 +113,7 @@ Deno.test({
   ignore,
 }, async () => {
   await using redis = await startRedis();
-  await using client = await connect(redis.url);
+  await using client = await connectRedis(redis.url);
   await client.sendCommand([
     "XADD",
     "mythos:events",

@@ -8,6 +8,7 @@
 
 import { delay } from "@std/async/delay";
 import { join } from "@std/path/join";
+import { createClient } from "redis";
 import { freePort } from "./browser.ts";
 
 /** How to install Redis where it is missing. */
@@ -26,6 +27,30 @@ export function redisAvailable(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether the tests of a file must be skipped for want of Redis; when they must, registers one
+ * ignored test whose name says so and how to install it. Use as `{ name, ignore }`.
+ */
+export function skipWithoutRedis(what: string): boolean {
+  if (redisAvailable()) return false;
+  Deno.test({ name: `${what}: skipped. ${REDIS_MISSING}`, ignore: true, fn: () => {} });
+  return true;
+}
+
+/** A connected node-redis client that quits when disposed. */
+export type TestRedisClient = ReturnType<typeof createClient> & AsyncDisposable;
+
+/** Connects a client: `await using client = await connectRedis(url)`. */
+export async function connectRedis(url: string): Promise<TestRedisClient> {
+  const client = createClient({ url });
+  await client.connect();
+  return Object.assign(client, {
+    [Symbol.asyncDispose]: async () => {
+      await client.quit();
+    },
+  });
 }
 
 /** A running redis-server. */

@@ -1,0 +1,296 @@
+/**
+ * Commands from edges to the world node through Redis: a request stream read by the world with a
+ * consumer group, and a reply stream per edge.
+ *
+ * An edge appends `{ key, account, command, reply }` to `mythos:commands` and waits, with a
+ * deadline, for the reply on `mythos:replies:<edge>`. The world reads the request stream as the
+ * consumer group `world` (so a request is handed to exactly one world, and one that dies with a
+ * request in hand leaves it pending for the next to claim), runs the command, waits until its
+ * events are in the event stream, answers, and only then acknowledges the request. Requests are
+ * read in stream order by one loop, and the game's per-player queue keeps each player's commands
+ * in order. `key` is the request's idempotency key: a world that meets a key it has answered
+ * answers the same again without running the command twice.
+ *
+ * @module
+ */
+
+import { delay } from "@std/async/delay";
+import { errorFields, type Logger, silentLogger } from "../log.ts";
+import type { RedisClient } from "./event_log.ts";
+
+/** The request stream. */
+export const COMMAND_STREAM = "mythos:commands";
+
+/** The consumer group the world reads requests as. */
+export const WORLD_GROUP = "world";
+
+/** The reply stream of edge `node`. */
+export function replyStream(node: string): string {
+  return `mythos:replies:${node}`;
+}
+
+/** What the world answers a command. */
+export type CommandOutcome =
+  | { accepted: true }
+  | { accepted: false; reason: "rate_limited"; retryAfterMs: number }
+  | { accepted: false; reason: "not_in_world" }
+  | { accepted: false; reason: "closing" }
+  /** No world answered within the deadline (the edge answers 503). */
+  | { accepted: false; reason: "unavailable" };
+
+/** A command as the world receives it. */
+export interface CommandRequest {
+  /** Idempotency key. */
+  key: string;
+  /** Whose command. */
+  account: string;
+  /** The command as typed (already sanitized by the edge). */
+  command: string;
+}
+
+/** How long a reply stream keeps answers, in entries (replies are read at once). */
+const REPLY_KEEP = 10_000;
+
+/** How long one blocking read waits before looking at its signal again, in milliseconds. */
+const READ_BLOCK_MS = 250;
+
+/** Options for {@linkcode CommandClient}. */
+export interface CommandClientOptions {
+  /** This edge's node id (its reply stream). */
+  node: string;
+  /** How long to wait for the world's answer, in milliseconds. */
+  deadlineMs: number;
+  /** Where trouble is logged. */
+  logger?: Logger;
+}
+
+/**
+ * The edge's side: sends commands and waits for their answers. {@linkcode CommandClient.run}, a
+ * supervised task with a client of its own (its reads block), reads the replies.
+ */
+export class CommandClient {
+  readonly #redis: RedisClient;
+  readonly #options: CommandClientOptions;
+  readonly #logger: Logger;
+  readonly #waiting = new Map<string, (outcome: CommandOutcome) => void>();
+
+  /** Sends through `redis` (a client that does not block). */
+  constructor(redis: RedisClient, options: CommandClientOptions) {
+    this.#redis = redis;
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  /** Commands sent and not yet answered. */
+  get waiting(): number {
+    return this.#waiting.size;
+  }
+
+  /**
+   * Sends a command and resolves with the world's answer, or `unavailable` when none comes
+   * within the deadline (or Redis cannot be reached). `key` is the idempotency key: send the same
+   * key again to retry safely.
+   */
+  async send(request: CommandRequest): Promise<CommandOutcome> {
+    const answered = Promise.withResolvers<CommandOutcome>();
+    this.#waiting.set(request.key, answered.resolve);
+    const deadline = new AbortController();
+    try {
+      await this.#redis.sendCommand([
+        "XADD",
+        COMMAND_STREAM,
+        "*",
+        "key",
+        request.key,
+        "account",
+        request.account,
+        "command",
+        request.command,
+        "reply",
+        replyStream(this.#options.node),
+      ]);
+      const timeout = delay(this.#options.deadlineMs, { signal: deadline.signal }).then(
+        (): CommandOutcome => ({ accepted: false, reason: "unavailable" }),
+        () => undefined,
+      );
+      return (await Promise.race([answered.promise, timeout])) ??
+        { accepted: false, reason: "unavailable" };
+    } catch (error) {
+      this.#logger.warn("sending a command to the world failed", { error: errorFields(error) });
+      return { accepted: false, reason: "unavailable" };
+    } finally {
+      deadline.abort();
+      this.#waiting.delete(request.key);
+    }
+  }
+
+  /** Reads this edge's replies until `signal` aborts. `blocking` must be a client of its own. */
+  async run(blocking: RedisClient, signal: AbortSignal): Promise<void> {
+    // From the newest reply there is now: older ones answered commands of an earlier life.
+    const newest = await blocking.sendCommand([
+      "XREVRANGE",
+      replyStream(this.#options.node),
+      "+",
+      "-",
+      "COUNT",
+      "1",
+    ]) as [string, string[]][];
+    let after = newest[0]?.[0] ?? "0-0";
+    while (!signal.aborted) {
+      const reply = await blocking.sendCommand([
+        "XREAD",
+        "BLOCK",
+        String(READ_BLOCK_MS),
+        "STREAMS",
+        replyStream(this.#options.node),
+        after,
+      ]) as [string, [string, string[]][]][] | null;
+      for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+        after = id;
+        const key = field(fields, "key");
+        const outcome = JSON.parse(field(fields, "outcome") ?? "null") as CommandOutcome | null;
+        if (key !== undefined && outcome !== null) this.#waiting.get(key)?.(outcome);
+      }
+    }
+  }
+}
+
+/** Runs a command on the world and says how it went (the game's `submit`). */
+export type CommandRunner = (request: CommandRequest) => Promise<CommandOutcome>;
+
+/** Options for {@linkcode CommandServer}. */
+export interface CommandServerOptions {
+  /** This world node's id (its name in the consumer group). */
+  node: string;
+  /** Resolves once the events of everything run so far are in the event stream. */
+  flushed: () => Promise<void>;
+  /** Where trouble is logged. */
+  logger?: Logger;
+}
+
+/** How long an answered key is remembered, so a retry is answered without running again. */
+const ANSWERED_TTL_SECONDS = 600;
+
+/**
+ * The world's side: reads requests as the consumer group {@linkcode WORLD_GROUP}, runs them,
+ * answers each once its events are in the event stream, then acknowledges it.
+ */
+export class CommandServer {
+  readonly #redis: RedisClient;
+  readonly #options: CommandServerOptions;
+  readonly #logger: Logger;
+  readonly #run: CommandRunner;
+
+  /** Answers through `redis` (a client that does not block); runs commands with `run`. */
+  constructor(redis: RedisClient, run: CommandRunner, options: CommandServerOptions) {
+    this.#redis = redis;
+    this.#run = run;
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  /**
+   * Reads and runs requests until `signal` aborts: first those left pending (by this node's
+   * earlier life, or a world that died), then new ones. `blocking` must be a client of its own.
+   */
+  async run(blocking: RedisClient, signal: AbortSignal): Promise<void> {
+    // From the start of the stream: commands sent before any world ever ran are not lost.
+    await this.#redis.sendCommand([
+      "XGROUP",
+      "CREATE",
+      COMMAND_STREAM,
+      WORLD_GROUP,
+      "0",
+      "MKSTREAM",
+    ])
+      .catch((error) => {
+        if (!String(error).includes("BUSYGROUP")) throw error;
+      });
+    // Requests handed out but never acknowledged: claim them all, whoever held them.
+    let cursor = "0-0";
+    do {
+      const claimed = await this.#redis.sendCommand([
+        "XAUTOCLAIM",
+        COMMAND_STREAM,
+        WORLD_GROUP,
+        this.#options.node,
+        "0",
+        cursor,
+        "COUNT",
+        "100",
+      ]) as [string, [string, string[] | null][]];
+      cursor = claimed[0];
+      for (const [id, fields] of claimed[1]) await this.#handle(id, fields);
+    } while (cursor !== "0-0" && !signal.aborted);
+    while (!signal.aborted) {
+      const reply = await blocking.sendCommand([
+        "XREADGROUP",
+        "GROUP",
+        WORLD_GROUP,
+        this.#options.node,
+        "COUNT",
+        "100",
+        "BLOCK",
+        String(READ_BLOCK_MS),
+        "STREAMS",
+        COMMAND_STREAM,
+        ">",
+      ]) as [string, [string, string[] | null][]][] | null;
+      for (const [id, fields] of reply?.[0]?.[1] ?? []) await this.#handle(id, fields);
+    }
+  }
+
+  async #handle(id: string, fields: string[] | null): Promise<void> {
+    const key = fields === null ? undefined : field(fields, "key");
+    const account = fields === null ? undefined : field(fields, "account");
+    const command = fields === null ? undefined : field(fields, "command");
+    const reply = fields === null ? undefined : field(fields, "reply");
+    if (
+      key === undefined || account === undefined || command === undefined || reply === undefined
+    ) {
+      // Trimmed away or malformed: nothing to run, nobody to answer.
+      await this.#redis.sendCommand(["XACK", COMMAND_STREAM, WORLD_GROUP, id]);
+      return;
+    }
+    const answeredKey = `mythos:answered:${key}`;
+    const earlier = await this.#redis.sendCommand(["GET", answeredKey]);
+    let outcome: CommandOutcome;
+    if (typeof earlier === "string") {
+      outcome = JSON.parse(earlier) as CommandOutcome;
+    } else {
+      try {
+        outcome = await this.#run({ key, account, command });
+      } catch (error) {
+        this.#logger.error("running a forwarded command failed", { error: errorFields(error) });
+        outcome = { accepted: false, reason: "unavailable" };
+      }
+      // The answer promises the command's events are in the event stream.
+      await this.#options.flushed();
+      await this.#redis.sendCommand([
+        "SET",
+        answeredKey,
+        JSON.stringify(outcome),
+        "EX",
+        String(ANSWERED_TTL_SECONDS),
+      ]);
+    }
+    await this.#redis.sendCommand([
+      "XADD",
+      reply,
+      "MAXLEN",
+      "~",
+      String(REPLY_KEEP),
+      "*",
+      "key",
+      key,
+      "outcome",
+      JSON.stringify(outcome),
+    ]);
+    await this.#redis.sendCommand(["XACK", COMMAND_STREAM, WORLD_GROUP, id]);
+  }
+}
+
+function field(fields: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}

@@ -1,0 +1,125 @@
+/**
+ * Commands from an edge to the world through a real redis-server.
+ */
+
+import { assertEquals } from "@std/assert";
+import {
+  CommandClient,
+  type CommandOutcome,
+  type CommandRequest,
+  CommandServer,
+} from "../../lib/cluster/command_channel.ts";
+import { Supervisor } from "../../lib/lifecycle/supervisor.ts";
+import { connectRedis, skipWithoutRedis, startRedis } from "../support/redis.ts";
+
+const ignore = skipWithoutRedis("Redis command tests");
+
+Deno.test({
+  name:
+    "an edge's commands run on the world in order, are answered after their events are flushed, and a retried key runs once",
+  ignore,
+}, async () => {
+  await using redis = await startRedis();
+  await using edgeRedis = await connectRedis(redis.url);
+  await using edgeBlocking = await connectRedis(redis.url);
+  await using worldRedis = await connectRedis(redis.url);
+  await using worldBlocking = await connectRedis(redis.url);
+  const ran: CommandRequest[] = [];
+  let flushes = 0;
+  const world = new CommandServer(worldRedis, (request) => {
+    ran.push(request);
+    return Promise.resolve<CommandOutcome>(
+      request.command === "flood"
+        ? { accepted: false, reason: "rate_limited", retryAfterMs: 1500 }
+        : { accepted: true },
+    );
+  }, {
+    node: "world-1",
+    flushed: () => {
+      flushes++;
+      return Promise.resolve();
+    },
+  });
+  const edge = new CommandClient(edgeRedis, { node: "edge-1", deadlineMs: 10_000 });
+  await using supervisor = new Supervisor();
+  supervisor.spawn("commands.world", (signal) => world.run(worldBlocking, signal));
+  supervisor.spawn("commands.replies", (signal) => edge.run(edgeBlocking, signal));
+
+  const outcomes = await Promise.all(
+    ["look", "north", "say hi", "flood"].map((command, i) =>
+      edge.send({ key: `k${i}`, account: "ann", command })
+    ),
+  );
+  assertEquals(outcomes, [
+    { accepted: true },
+    { accepted: true },
+    { accepted: true },
+    { accepted: false, reason: "rate_limited", retryAfterMs: 1500 },
+  ]);
+  assertEquals(ran.map((request) => request.command), ["look", "north", "say hi", "flood"]);
+  assertEquals(flushes, 4, "every answer waited for the event stream");
+
+  // The answer was lost, so the client sends the same key again: answered, not run again.
+  assertEquals(await edge.send({ key: "k1", account: "ann", command: "north" }), {
+    accepted: true,
+  });
+  assertEquals(ran.length, 4);
+  assertEquals(edge.waiting, 0);
+});
+
+Deno.test({
+  name: "with no world to answer, a command is unavailable once its deadline passes",
+  ignore,
+}, async () => {
+  await using redis = await startRedis();
+  await using edgeRedis = await connectRedis(redis.url);
+  await using edgeBlocking = await connectRedis(redis.url);
+  const edge = new CommandClient(edgeRedis, { node: "edge-1", deadlineMs: 200 });
+  await using supervisor = new Supervisor();
+  supervisor.spawn("commands.replies", (signal) => edge.run(edgeBlocking, signal));
+  assertEquals(await edge.send({ key: "k", account: "ann", command: "look" }), {
+    accepted: false,
+    reason: "unavailable",
+  });
+  assertEquals(edge.waiting, 0);
+});
+
+Deno.test({
+  name: "a request a world took but never answered is claimed and answered by the next world",
+  ignore,
+}, async () => {
+  await using redis = await startRedis();
+  await using client = await connectRedis(redis.url);
+  await using blocking = await connectRedis(redis.url);
+  await using edgeBlocking = await connectRedis(redis.url);
+  // The first world read the request, then died before answering: it stays pending in the group.
+  await client.sendCommand(["XGROUP", "CREATE", "mythos:commands", "world", "$", "MKSTREAM"]);
+  const edge = new CommandClient(client, { node: "edge-1", deadlineMs: 10_000 });
+  await using supervisor = new Supervisor();
+  supervisor.spawn("commands.replies", (signal) => edge.run(edgeBlocking, signal));
+  const answer = edge.send({ key: "lost", account: "ann", command: "get lantern" });
+  let taken: unknown = null;
+  while (taken === null) {
+    taken = await blocking.sendCommand([
+      "XREADGROUP",
+      "GROUP",
+      "world",
+      "world-dead",
+      "COUNT",
+      "1",
+      "BLOCK",
+      "100",
+      "STREAMS",
+      "mythos:commands",
+      ">",
+    ]);
+  }
+  const ran: string[] = [];
+  const next = new CommandServer(client, (request) => {
+    ran.push(request.command);
+    return Promise.resolve<CommandOutcome>({ accepted: true });
+  }, { node: "world-2", flushed: () => Promise.resolve() });
+  supervisor.spawn("commands.world", (signal) => next.run(blocking, signal));
+  assertEquals(await answer, { accepted: true });
+  assertEquals(ran, ["get lantern"]);
+});
