@@ -211,11 +211,16 @@ export class Game implements CommandContext {
    * Puts a character into the world: its mailbox opens, its room sees it arrive. `admin` says
    * whether its account holds admin rights.
    */
-  enter(record: PlayerRecord, options: { admin?: boolean } = {}): PlayerState {
-    const existing = this.world.player(record.id);
+  enter(saved: PlayerRecord, options: { admin?: boolean } = {}): PlayerState {
+    const existing = this.world.player(saved.id);
     if (existing !== undefined) return existing;
+    // A character that left while the store was away is newer in memory than in the store.
+    const unsaved = this.#unsaved.get(saved.id);
+    const record = unsaved ?? saved;
+    this.#unsaved.delete(saved.id);
     this.#bus.open(record.id, { floorId: record.lastEventId });
     const player = this.world.addPlayer(record, options.admin ?? false);
+    if (unsaved !== undefined) player.dirty = true;
     this.#bus.joinTopic(player.id, roomTopic(player.room));
     this.toRoom(player.room, { type: "room.enter", data: { who: player.name } }, player);
     this.#logger.info("player entered", { player: player.name, room: player.room });

@@ -103,7 +103,7 @@ Deno.test({
     );
   }
   const report = await test.server.shutdown("test over");
-  assertEquals(report.exitCode, 0);
+  assertEquals(report.exitCode, 0, JSON.stringify(report));
   await using store = await PostgresStore.open(databaseUrl);
   const account = present(await store.findAccountByName("Ann"), "Ann's account");
   assertEquals((await store.getPlayer(account.id))?.room, "arkham.garrison_st", "Ann's move saved");
