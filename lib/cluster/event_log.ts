@@ -200,8 +200,16 @@ export class EventLogReader {
   #after: string;
   #applied = 0;
 
-  /** Reads through `redis` into `bus`. */
+  /**
+   * Reads through `redis` into `bus`.
+   *
+   * @throws {TypeError} when reading from the start into a bus that has given out ids of its own
+   * (it would skip the world's events as already applied): make it with `firstId: 1`.
+   */
   constructor(redis: RedisClient, bus: EventBus, options: EventLogReaderOptions = {}) {
+    if (options.after === undefined && bus.lastId !== 0) {
+      throw new TypeError("An edge's bus must start at firstId 1 to follow the world's ids");
+    }
     this.#redis = redis;
     this.#bus = bus;
     this.#key = options.key ?? EVENT_STREAM;

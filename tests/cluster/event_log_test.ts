@@ -3,7 +3,7 @@
  * what the world's holds.
  */
 
-import { assertEquals, assertRejects } from "@std/assert";
+import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { EventBus } from "../../lib/bus/event_bus.ts";
 import type { GameEvent } from "../../lib/bus/events.ts";
 import { EventLogReader, EventLogWriter } from "../../lib/cluster/event_log.ts";
@@ -28,8 +28,9 @@ Deno.test({
   await using readerClient = await connectRedis(redis.url);
   const writer = new EventLogWriter(writerClient, { historyMs: 120_000 });
   const world = new EventBus({ onOperation: (op) => writer.record(op) });
-  const edge = new EventBus();
+  const edge = new EventBus({ firstId: 1 });
   const reader = new EventLogReader(readerClient, edge);
+  assertThrows(() => new EventLogReader(readerClient, new EventBus()), TypeError);
   await using supervisor = new Supervisor();
   supervisor.spawn("events.writer", (signal) => writer.run(signal));
 
