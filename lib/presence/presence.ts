@@ -18,7 +18,7 @@ import { errorFields, type Logger, silentLogger } from "../log.ts";
 import type { SseHub } from "../sse/hub.ts";
 import type { EventBus } from "../bus/event_bus.ts";
 import type { Game } from "../game/game.ts";
-import type { Store } from "../store/store.ts";
+import { type Store, StoreUnavailableError } from "../store/store.ts";
 
 /** What presence joins: the game, the bus its streams read, the store, the SSE hub. */
 export interface PresenceParts {
@@ -187,6 +187,17 @@ export class Presence {
     try {
       await this.#game.leave(playerId, reason, finalFrame);
     } catch (error) {
+      if (error instanceof StoreUnavailableError) {
+        // Out of the world already; the game keeps the record and the next autosave writes it.
+        this.#logger.warn(
+          "a character left while the store was away; it is saved when it is back",
+          {
+            player: playerId,
+            reason,
+          },
+        );
+        return;
+      }
       this.#logger.error("taking a character out of the world failed", {
         player: playerId,
         reason,
