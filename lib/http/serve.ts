@@ -226,12 +226,12 @@ export function serve(
       return response;
     };
     const server = serveOn(connection, tracked.controller.signal, handle, onError, () => {});
+    // A connection whose client vanished mid-response finishes its loop with the response's
+    // resource still open: shutting its server down once it has finished releases it.
     servers.set(
       server,
       server.finished.catch((error) => {
         logger.debug("connection ended with an error", { error: errorFields(error) });
-        // A connection whose client vanished mid-response finishes its loop with the response's
-        // resource still open; shutting its server down releases it.
       }).then(() => server.shutdown()).catch(() => {}).finally(() => {
         guard.release(tracked);
         servers.delete(server);
