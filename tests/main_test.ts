@@ -82,6 +82,6 @@ Deno.test("a stop request delivered twice at once (deno task forwarding) still s
   server.child.kill("SIGTERM");
   server.child.kill("SIGTERM");
   const status = await server.exited();
-  assertEquals(status.code, 0, server.stderr());
+  assertEquals(status.code, 0, JSON.stringify(server.logs.slice(-6)) + server.stderr());
   assert(server.logs.some((line) => line.msg === "shutdown complete"));
 });

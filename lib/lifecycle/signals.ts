@@ -36,6 +36,11 @@ export class SignalCounter {
     this.#now = now;
   }
 
+  /** Milliseconds since the first delivery (0 before any). */
+  get sinceFirstMs(): number {
+    return this.#firstAt === undefined ? 0 : Math.round(this.#now() - this.#firstAt);
+  }
+
   /** Counts one delivery. */
   deliver(): SignalAction {
     const now = this.#now();
@@ -84,10 +89,14 @@ export function handleShutdownSignals(
             logger.error("shutdown failed", { error: errorFields(error) })
           );
         } else if (action === "duplicate") {
-          logger.debug("same stop request delivered again; ignored", { signal });
+          logger.debug("same stop request delivered again; ignored", {
+            signal,
+            sinceFirstMs: counter.sinceFirstMs,
+          });
         } else {
           logger.warn("second signal received; exiting now", {
             signal,
+            sinceFirstMs: counter.sinceFirstMs,
             exitCode: FORCED_EXIT_CODE,
           });
           exit(FORCED_EXIT_CODE);
