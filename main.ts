@@ -61,6 +61,11 @@ export interface RunningServer extends AsyncDisposable {
 export interface StartOptions {
   /** Where logs go; default JSON lines on stdout at the configured level. */
   logger?: Logger;
+  /**
+   * Handle SIGINT and SIGTERM (with these options) from before the server listens until its
+   * shutdown completes; default: leave signals alone (in-process tests).
+   */
+  signals?: ShutdownSignalOptions;
 }
 
 /** Starts every part of the server and begins listening. */
@@ -70,6 +75,14 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const supervisor = new Supervisor({ shutdownDeadlineMs: config.shutdownDeadlineMs, logger });
+  if (options.signals !== undefined) {
+    // Before anything listens: a stop request that arrives as soon as the server answers must
+    // find its listener, or the process dies by the signal's default action, unsaved.
+    // Removed once shutdown has finished: a second signal during any phase still forces the exit.
+    const signals = handleShutdownSignals(supervisor, { logger, ...options.signals });
+    const removeListeners = () => signals[Symbol.dispose]();
+    supervisor.finished.then(removeListeners, removeListeners);
+  }
   try {
     const opened = await openStore(config);
     const store = opened.store;
@@ -257,7 +270,7 @@ export async function main(options: MainOptions = {}): Promise<number> {
   const logger = createLogger({ level: config.logLevel });
   let server: RunningServer;
   try {
-    server = await startServer(config, { logger });
+    server = await startServer(config, { logger, signals: options.signals ?? {} });
   } catch (error) {
     if (error instanceof WorldError || error instanceof DataDirLockedError) {
       logger.error(error.message, { exitCode: 2 });
@@ -274,7 +287,6 @@ export async function main(options: MainOptions = {}): Promise<number> {
     logger.error("start-up failed", { error: errorFields(error) });
     return 1;
   }
-  using _signals = handleShutdownSignals(server.supervisor, { logger, ...options.signals });
   options.onStarted?.(server);
   const report = await server.supervisor.finished;
   const { counts, ...rest } = report;

@@ -15,9 +15,9 @@ export const FORCED_EXIT_CODE = 130;
  * Deliveries this close together count as one. A stop request often arrives twice: `deno task`
  * forwards SIGTERM to the server, and a process-group signal (a terminal's Ctrl-C, systemd's
  * `KillMode=control-group`, `timeout`) reaches it directly as well. The two arrive together, but
- * the listener hears each when the event loop gets to it: on a busy machine, with shutdown
- * already starting between them, that was seen to take over 250 ms. A person who means to force
- * the exit presses again after more than a second.
+ * the listener hears each when the event loop gets to it, which on a busy machine, with shutdown
+ * already under way, can be much later than 1 ms. A person who means to force the exit presses
+ * again after more than a second.
  */
 export const DUPLICATE_WINDOW_MS = 1000;
 
