@@ -154,10 +154,6 @@ class SpareDescriptor {
     if (this.#file === undefined) this.#take();
   }
 
-  close(): void {
-    this.release();
-  }
-
   #take(): void {
     try {
       this.#file = Deno.openSync("/dev/null");
@@ -303,7 +299,7 @@ export function serve(
         else await refuse(connection);
       }
     } finally {
-      spare.close();
+      spare.release();
       signal.removeEventListener("abort", stopListening);
     }
   }, { critical: true, restart: false });

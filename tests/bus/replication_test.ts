@@ -5,14 +5,9 @@
 
 import { assertEquals } from "@std/assert";
 import { EventBus } from "../../lib/bus/event_bus.ts";
-import type { GameEvent } from "../../lib/bus/events.ts";
 import { streamFrame } from "../../lib/bus/frame.ts";
 import { type BusOperation, decodeOperation, encodeOperation } from "../../lib/bus/operations.ts";
-import { framesAfter } from "../support/bus_frames.ts";
-
-function say(from: string, text: string): GameEvent {
-  return { type: "room.say", data: { from, text } };
-}
+import { framesAfter, say } from "../support/bus_frames.ts";
 
 Deno.test("a replica fed the world bus's operations (through their encoded form) replays exactly what the world would, for any Last-Event-ID", () => {
   const operations: BusOperation[] = [];

@@ -5,18 +5,13 @@
 
 import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { EventBus } from "../../lib/bus/event_bus.ts";
-import type { GameEvent } from "../../lib/bus/events.ts";
 import { EventLogReader, EventLogWriter } from "../../lib/cluster/event_log.ts";
 import { Supervisor } from "../../lib/lifecycle/supervisor.ts";
-import { framesAfter } from "../support/bus_frames.ts";
+import { framesAfter, say } from "../support/bus_frames.ts";
 import { connectRedis, skipWithoutRedis, startRedis } from "../support/redis.ts";
 import { waitFor } from "../support/wait.ts";
 
 const ignore = skipWithoutRedis("Redis event log tests");
-
-function say(from: string, text: string): GameEvent {
-  return { type: "room.say", data: { from, text } };
-}
 
 Deno.test({
   name:

@@ -5,6 +5,7 @@
  */
 
 import type { EventBus } from "../../lib/bus/event_bus.ts";
+import type { GameEvent } from "../../lib/bus/events.ts";
 
 const decoder = new TextDecoder();
 
@@ -16,4 +17,9 @@ export function framesAfter(bus: EventBus, key: string, lastEventId: string): st
     frames.push(decoder.decode(frame.bytes));
   }
   return frames;
+}
+
+/** A room say from `from`. */
+export function say(from: string, text: string): GameEvent {
+  return { type: "room.say", data: { from, text } };
 }
