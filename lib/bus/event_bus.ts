@@ -55,6 +55,12 @@ export interface SubscribeOptions {
    * or one told to resync): the current state, so the client need not ask for it.
    */
   greeting?: () => Frame[];
+  /**
+   * The newest event id the greeting already reflects (an edge's greeting comes from the world
+   * node, made at that id): frames after it follow the greeting, so none is lost or shown twice.
+   * Default: the greeting reflects everything published so far.
+   */
+  greetingAfter?: number;
   /** Who opens it (such as a login session), for {@linkcode EventBus.endOthers}. */
   owner?: string;
 }
@@ -377,7 +383,12 @@ export class EventBus {
         this.#counters.resynced++;
       }
     }
-    if (!resumed && options.greeting !== undefined) head.push(...options.greeting());
+    if (!resumed && options.greeting !== undefined) {
+      head.push(...options.greeting());
+      if (options.greetingAfter !== undefined) {
+        cursor = mailbox.resumeCursor(Math.min(options.greetingAfter, mailbox.lastId)) ?? cursor;
+      }
+    }
     return new Subscription(mailbox, {
       cursor,
       resumed,

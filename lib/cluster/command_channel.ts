@@ -38,14 +38,32 @@ export type CommandOutcome =
   /** No world answered within the deadline (the edge answers 503). */
   | { accepted: false; reason: "unavailable" };
 
-/** A command as the world receives it. */
+/**
+ * What an edge can ask of the world: run a game command (the default), or one of the calls a
+ * player's HTTP requests need of the game (open a stream, log out, describe the character, change
+ * admin rights). Each is answered once it has run and its events are in the event stream.
+ */
+export type RequestKind = "command" | "open" | "logout" | "describe" | "admin";
+
+/** A request as the world receives it. */
 export interface CommandRequest {
   /** Idempotency key. */
   key: string;
-  /** Whose command. */
+  /** Whose request. */
   account: string;
-  /** The command as typed (already sanitized by the edge). */
+  /** What is asked; default `command`. */
+  kind?: RequestKind;
+  /** The command as typed (already sanitized by the edge), or the call's JSON arguments. */
   command: string;
+}
+
+/** The answer when no world answered within the deadline (or Redis could not be reached). */
+export const UNAVAILABLE = { accepted: false, reason: "unavailable" } as const;
+
+/** Whether an answer is {@linkcode UNAVAILABLE}. */
+export function isUnavailable(answer: unknown): answer is typeof UNAVAILABLE {
+  return typeof answer === "object" && answer !== null &&
+    (answer as { reason?: unknown }).reason === "unavailable";
 }
 
 /** How long a reply stream keeps answers, in entries (replies are read at once). */
@@ -72,7 +90,9 @@ export class CommandClient {
   readonly #redis: RedisClient;
   readonly #options: CommandClientOptions;
   readonly #logger: Logger;
-  readonly #waiting = new Map<string, (outcome: CommandOutcome) => void>();
+  readonly #waiting = new Map<string, (outcome: unknown) => void>();
+  /** The newest reply read; `undefined` until the reader first starts. */
+  #after: string | undefined;
 
   /** Sends through `redis` (a client that does not block). */
   constructor(redis: RedisClient, options: CommandClientOptions) {
@@ -87,13 +107,15 @@ export class CommandClient {
   }
 
   /**
-   * Sends a command and resolves with the world's answer, or `unavailable` when none comes
-   * within the deadline (or Redis cannot be reached). `key` is the idempotency key: send the same
-   * key again to retry safely.
+   * Sends a request and resolves with the world's answer (a {@linkcode CommandOutcome} for a
+   * command), or {@linkcode UNAVAILABLE} when none comes within the deadline (or Redis cannot be
+   * reached). `key` is the idempotency key: send the same key again to retry safely.
    */
-  async send(request: CommandRequest): Promise<CommandOutcome> {
-    const answered = Promise.withResolvers<CommandOutcome>();
-    this.#waiting.set(request.key, answered.resolve);
+  async send<Answer = CommandOutcome>(
+    request: CommandRequest,
+  ): Promise<Answer | typeof UNAVAILABLE> {
+    const answered = Promise.withResolvers<Answer>();
+    this.#waiting.set(request.key, answered.resolve as (outcome: unknown) => void);
     const deadline = new AbortController();
     try {
       await this.#redis.sendCommand([
@@ -104,39 +126,46 @@ export class CommandClient {
         request.key,
         "account",
         request.account,
+        "kind",
+        request.kind ?? "command",
         "command",
         request.command,
         "reply",
         replyStream(this.#options.node),
       ]);
       const timeout = delay(this.#options.deadlineMs, { signal: deadline.signal }).then(
-        (): CommandOutcome => ({ accepted: false, reason: "unavailable" }),
-        () => undefined,
+        () => UNAVAILABLE,
+        () => UNAVAILABLE,
       );
-      return (await Promise.race([answered.promise, timeout])) ??
-        { accepted: false, reason: "unavailable" };
+      return await Promise.race([answered.promise, timeout]);
     } catch (error) {
-      this.#logger.warn("sending a command to the world failed", { error: errorFields(error) });
-      return { accepted: false, reason: "unavailable" };
+      this.#logger.warn("sending a request to the world failed", { error: errorFields(error) });
+      return UNAVAILABLE;
     } finally {
       deadline.abort();
       this.#waiting.delete(request.key);
     }
   }
 
-  /** Reads this edge's replies until `signal` aborts. `blocking` must be a client of its own. */
+  /**
+   * Reads this edge's replies until `signal` aborts. `blocking` must be a client of its own.
+   * Run again after a failure (Redis away), it carries on after the last reply it read.
+   */
   async run(blocking: RedisClient, signal: AbortSignal): Promise<void> {
-    // From the newest reply there is now: older ones answered commands of an earlier life.
-    const newest = await blocking.sendCommand([
-      "XREVRANGE",
-      replyStream(this.#options.node),
-      "+",
-      "-",
-      "COUNT",
-      "1",
-    ]) as [string, string[]][];
-    let after = newest[0]?.[0] ?? "0-0";
+    if (this.#after === undefined) {
+      // From the newest reply there is now: older ones answered requests of an earlier life.
+      const newest = await blocking.sendCommand([
+        "XREVRANGE",
+        replyStream(this.#options.node),
+        "+",
+        "-",
+        "COUNT",
+        "1",
+      ]) as [string, string[]][];
+      this.#after = newest[0]?.[0] ?? "0-0";
+    }
     while (!signal.aborted) {
+      const after: string = this.#after;
       const reply = await blocking.sendCommand([
         "XREAD",
         "BLOCK",
@@ -146,17 +175,17 @@ export class CommandClient {
         after,
       ]) as [string, [string, string[]][]][] | null;
       for (const [id, fields] of reply?.[0]?.[1] ?? []) {
-        after = id;
+        this.#after = id;
         const key = field(fields, "key");
-        const outcome = JSON.parse(field(fields, "outcome") ?? "null") as CommandOutcome | null;
+        const outcome = JSON.parse(field(fields, "outcome") ?? "null") as unknown;
         if (key !== undefined && outcome !== null) this.#waiting.get(key)?.(outcome);
       }
     }
   }
 }
 
-/** Runs a command on the world and says how it went (the game's `submit`). */
-export type CommandRunner = (request: CommandRequest) => Promise<CommandOutcome>;
+/** Runs a request on the world and returns its answer (JSON data). */
+export type CommandRunner = (request: CommandRequest) => Promise<unknown>;
 
 /** Options for {@linkcode CommandServer}. */
 export interface CommandServerOptions {
@@ -245,6 +274,7 @@ export class CommandServer {
     const account = fields === null ? undefined : field(fields, "account");
     const command = fields === null ? undefined : field(fields, "command");
     const reply = fields === null ? undefined : field(fields, "reply");
+    const kind = (fields === null ? undefined : field(fields, "kind")) ?? "command";
     if (
       key === undefined || account === undefined || command === undefined || reply === undefined
     ) {
@@ -254,22 +284,25 @@ export class CommandServer {
     }
     const answeredKey = `mythos:answered:${key}`;
     const earlier = await this.#redis.sendCommand(["GET", answeredKey]);
-    let outcome: CommandOutcome;
+    let outcome: unknown;
     if (typeof earlier === "string") {
-      outcome = JSON.parse(earlier) as CommandOutcome;
+      outcome = JSON.parse(earlier);
     } else {
       try {
-        outcome = await this.#run({ key, account, command });
+        outcome = await this.#run({ key, account, kind: kind as RequestKind, command });
       } catch (error) {
-        this.#logger.error("running a forwarded command failed", { error: errorFields(error) });
-        outcome = { accepted: false, reason: "unavailable" };
+        this.#logger.error("running a forwarded request failed", {
+          kind,
+          error: errorFields(error),
+        });
+        outcome = UNAVAILABLE;
       }
       // The answer promises the command's events are in the event stream.
       await this.#options.flushed();
       await this.#redis.sendCommand([
         "SET",
         answeredKey,
-        JSON.stringify(outcome),
+        JSON.stringify(outcome ?? null),
         "EX",
         String(ANSWERED_TTL_SECONDS),
       ]);
@@ -284,7 +317,7 @@ export class CommandServer {
       "key",
       key,
       "outcome",
-      JSON.stringify(outcome),
+      JSON.stringify(outcome ?? null),
     ]);
     await this.#redis.sendCommand(["XACK", COMMAND_STREAM, WORLD_GROUP, id]);
   }

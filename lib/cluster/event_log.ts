@@ -60,11 +60,14 @@ export class EventLogWriter {
   readonly #historyMs: number;
   readonly #logger: Logger;
   readonly #now: () => number;
-  #queue: BusOperation[] = [];
+  #queue: { id: string; operation: BusOperation }[] = [];
+  #position = "0-0";
   #recorded = 0;
   #written = 0;
   #waiters: { upTo: number; resolve: () => void }[] = [];
   #wake: (() => void) | undefined;
+  /** Whether the batch being written was tried before (stale ids are then its own). */
+  #retried = false;
   /** The event id the last entry was numbered after, and how many entries followed it. */
   #after = -1;
   #sinceEvent = 0;
@@ -83,9 +86,16 @@ export class EventLogWriter {
     return this.#queue.length;
   }
 
+  /** The stream id of the newest operation recorded (written or not). */
+  get position(): string {
+    return this.#position;
+  }
+
   /** Queues an operation (the bus's `onOperation`). */
   record(operation: BusOperation): void {
-    this.#queue.push(operation);
+    const id = this.#streamId(operation);
+    this.#position = id;
+    this.#queue.push({ id, operation });
     this.#recorded++;
     this.#wake?.();
   }
@@ -136,22 +146,32 @@ export class EventLogWriter {
     }
   }
 
-  async #write(batch: BusOperation[]): Promise<void> {
+  async #write(batch: { id: string; operation: BusOperation }[]): Promise<void> {
     const minId = `${(this.#now() - this.#historyMs) * 1000}`;
     // One pipeline: node-redis sends the commands of one tick together, and Redis runs them in
-    // order.
-    const ids = batch.map((operation) => this.#streamId(operation));
-    await Promise.all(batch.map((operation, i) =>
-      this.#redis.sendCommand([
-        "XADD",
-        this.#key,
-        "MINID",
-        "~",
-        minId,
-        ids[i] as string,
-        ...encodeOperation(operation),
-      ])
-    ));
+    // order. After a failure the whole batch is sent again; entries Redis already has are
+    // refused as stale ids and skipped, so a retry never writes one twice.
+    const results = await Promise.allSettled(
+      batch.map(({ id, operation }) =>
+        this.#redis.sendCommand([
+          "XADD",
+          this.#key,
+          "MINID",
+          "~",
+          minId,
+          id,
+          ...encodeOperation(operation),
+        ])
+      ),
+    );
+    const failed = results.findIndex((result) =>
+      result.status === "rejected" && !(this.#retried && STALE_ID.test(String(result.reason)))
+    );
+    this.#retried = false;
+    if (failed !== -1) {
+      this.#retried = true;
+      throw (results[failed] as PromiseRejectedResult).reason;
+    }
   }
 
   /** The stream id of the next entry: an event's own id, or numbered after the event before. */
@@ -199,6 +219,7 @@ export class EventLogReader {
   readonly #logger: Logger;
   #after: string;
   #applied = 0;
+  #waiters: { position: string; resolve: () => void }[] = [];
 
   /**
    * Reads through `redis` into `bus`.
@@ -225,6 +246,30 @@ export class EventLogReader {
   /** Entries applied since start. */
   get applied(): number {
     return this.#applied;
+  }
+
+  /**
+   * Resolves once the entry at `position` (a stream id) has been applied, or rejects with the
+   * signal's reason when `signal` aborts first.
+   */
+  reached(position: string, signal?: AbortSignal): Promise<void> {
+    if (compareStreamIds(this.#after, position) >= 0) return Promise.resolve();
+    signal?.throwIfAborted();
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    const waiter = {
+      position,
+      resolve: () => {
+        signal?.removeEventListener("abort", abort);
+        resolve();
+      },
+    };
+    const abort = () => {
+      this.#waiters = this.#waiters.filter((other) => other !== waiter);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", abort, { once: true });
+    this.#waiters.push(waiter);
+    return promise;
   }
 
   /** Reads and applies until `signal` aborts. */
@@ -260,6 +305,20 @@ export class EventLogReader {
       this.#after = id;
       this.#applied++;
     }
+    if (entries.length > 0 && this.#waiters.length > 0) {
+      this.#waiters = this.#waiters.filter((waiter) => {
+        if (compareStreamIds(this.#after, waiter.position) < 0) return true;
+        waiter.resolve();
+        return false;
+      });
+    }
     return entries.length;
   }
+}
+
+/** Orders two stream ids (`<ms>-<seq>`): negative, zero or positive. */
+export function compareStreamIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split("-").map(Number);
+  const [bMs = 0, bSeq = 0] = b.split("-").map(Number);
+  return aMs !== bMs ? aMs - bMs : aSeq - bSeq;
 }
