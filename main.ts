@@ -41,6 +41,21 @@ import { StoreUnavailableError } from "./lib/store/store.ts";
 import { StoreHealth } from "./lib/store/store_health.ts";
 import { startStoreTasks } from "./lib/store/store_tasks.ts";
 import { AdminRights } from "./lib/accounts/admin_rights.ts";
+import {
+  type ClusterSettings,
+  joinCluster,
+  startEdgeRole,
+  startWorldRole,
+} from "./lib/cluster/cluster_node.ts";
+import { type EventLogReader, EventLogWriter } from "./lib/cluster/event_log.ts";
+import { RedisUnavailableError } from "./lib/cluster/redis.ts";
+import type { Metric } from "./lib/metrics.ts";
+import type { PlayerPresence } from "./lib/presence/presence.ts";
+import type { SseHub } from "./lib/sse/hub.ts";
+import type { Store } from "./lib/store/store.ts";
+import type { WorldData } from "./lib/game/world_data.ts";
+import type { CharacterDescriber } from "./routes/accounts.ts";
+import type { CommandRunner } from "./routes/commands.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { createApp } from "./routes/app.ts";
 import { commandRoutes } from "./routes/commands.ts";
@@ -68,7 +83,7 @@ export interface StartOptions {
   signals?: ShutdownSignalOptions;
 }
 
-/** Starts every part of the server and begins listening. */
+/** Starts every part of the server and begins listening, in the role `config.role` says. */
 export async function startServer(
   config: Config,
   options: StartOptions = {},
@@ -86,10 +101,10 @@ export async function startServer(
   try {
     const opened = await openStore(config);
     const store = opened.store;
-    let served: Served | undefined;
+    const served: { current?: Served } = {};
     // The store closes last, after the HTTP server has finished its last requests.
     supervisor.onShutdown("close", "store", async () => {
-      await served?.closed;
+      await served.current?.closed;
       await opened[Symbol.asyncDispose]();
     });
     startStoreTasks(supervisor, store, logger.child({ part: "store" }));
@@ -97,39 +112,21 @@ export async function startServer(
     storeHealth.start(supervisor);
     const adminRights = await AdminRights.load(store, config.admins, logger);
     const worldData = await loadWorld(config.worldDir);
-    const world = new World(worldData, await store.loadPlacements());
-    const clock = new MythosClock((await store.getMeta<{ hour: number }>("clock"))?.hour ?? 8);
-    const realtime = startRealtime(supervisor, config, logger);
-    const countdown = new ShutdownCountdown(
-      supervisor,
-      (text) =>
-        realtime.bus.publish({ type: "system.notice", data: { text, code: "admin.shutdown" } }, {
-          to: "all",
-        }),
-    );
-    const game = new Game({
-      world,
-      bus: realtime.bus,
-      store,
-      clock,
-      commandRate: config.commandRate,
-      commandBurst: config.commandBurst,
-      logger: logger.child({ part: "game" }),
-      recoveryRoom: worldData.recovery,
-      scheduleShutdown: (seconds, by) => countdown.schedule(seconds, by),
-    });
-    const presence = new Presence({ game, bus: realtime.bus, store, hub: realtime.hub }, {
-      linkdeadGraceMs: config.linkdeadGraceMs,
-      maxStreams: config.maxStreamsPerPlayer,
+    const base: NodeBase = {
+      config,
       logger,
-      isAdmin: (accountId) => adminRights.isAdmin(accountId),
-    });
+      supervisor,
+      store,
+      storeHealth,
+      adminRights,
+      worldData,
+    };
+    const node = config.role === "edge" ? await startEdgeNode(base) : await startGameNode(base);
     const throttle = new LoginThrottle({
       perAddressPerMinute: config.loginAttemptsPerMinute,
       failuresPerName: config.loginFailuresPerName,
     });
-    startGameTasks(supervisor, { game, throttle, storeHealth }, config);
-    startPresenceTasks(supervisor, presence);
+    node.startTasks(throttle);
 
     const sessionDeps = {
       sessions: new Sessions(store),
@@ -137,64 +134,63 @@ export async function startServer(
       secureCookies: config.publicUrl.protocol === "https:",
     };
     const allowedOrigins = new Set([config.publicUrl.origin]);
+    const playerRoutes = node.players === undefined ? [] : [
+      accountRoutes({
+        ...sessionDeps,
+        accounts: new Accounts(store, {
+          iterations: config.passwordIterations,
+          startRoom: worldData.start,
+        }),
+        throttle,
+        presence: node.players.presence,
+        game: node.players.describer,
+        trustedProxies: new Set(config.trustedProxies),
+      }),
+      commandRoutes({ ...sessionDeps, game: node.players.commands }),
+      playerEventsRoutes({ ...sessionDeps, presence: node.players.presence }),
+      await staticRoutes(config.staticDir),
+    ];
     const app = createApp({
       supervisor,
       logger,
       adminToken: config.adminToken,
       unavailable: () =>
-        storeHealth.available
-          ? undefined
-          : "The game's database cannot be reached; please try again shortly",
-      admins: {
-        rights: adminRights,
-        applied: (accountId, admin) => game.setAdmin(accountId, admin),
-      },
+        !storeHealth.available
+          ? "The game's database cannot be reached; please try again shortly"
+          : node.unavailable(),
+      admins: { rights: adminRights, applied: node.adminApplied },
       allowedOrigins,
       status: () => ({
-        ...realtime.status(),
+        ...node.status(),
         store: storeHealth.status(),
-        connections: served?.connections.stats(),
-        players: game.playerStats(),
-        commands: game.commandsRun,
+        connections: served.current?.connections.stats(),
         throttled: throttle.size,
       }),
       metrics: () => [
         ...processMetrics(),
         ...supervisorMetrics(supervisor),
-        ...realtime.metrics(),
-        ...(served?.connections.metrics() ?? []),
-        ...gameMetrics(game),
+        ...node.metrics(),
+        ...(served.current?.connections.metrics() ?? []),
       ],
-      routes: [
-        accountRoutes({
-          ...sessionDeps,
-          accounts: new Accounts(store, {
-            iterations: config.passwordIterations,
-            startRoom: worldData.start,
-          }),
-          throttle,
-          presence,
-          game,
-          trustedProxies: new Set(config.trustedProxies),
-        }),
-        commandRoutes({ ...sessionDeps, game }),
-        playerEventsRoutes({ ...sessionDeps, presence }),
-        await staticRoutes(config.staticDir),
-      ],
+      routes: playerRoutes,
     });
     const fileLimit = readFileLimit();
     const maxConnections = config.maxConnections ?? defaultMaxConnections(fileLimit);
-    const server = served = serve(supervisor, (request, info) => app.fetch(request, info), {
-      hostname: config.host,
-      port: config.port,
-      logger: logger.child({ part: "http" }),
-      limits: {
-        maxConnections,
-        headerTimeoutMs: config.headerTimeoutMs,
-        bodyTimeoutMs: config.bodyTimeoutMs,
-        idleTimeoutMs: config.idleTimeoutMs,
+    const server = served.current = serve(
+      supervisor,
+      (request, info) => app.fetch(request, info),
+      {
+        hostname: config.host,
+        port: config.port,
+        logger: logger.child({ part: "http" }),
+        limits: {
+          maxConnections,
+          headerTimeoutMs: config.headerTimeoutMs,
+          bodyTimeoutMs: config.bodyTimeoutMs,
+          idleTimeoutMs: config.idleTimeoutMs,
+        },
       },
-    });
+    );
     logger.info("connection limit", {
       maxConnections,
       from: config.maxConnections === undefined ? "file limit" : "MYTHOS_MAX_CONNECTIONS",
@@ -202,6 +198,7 @@ export async function startServer(
       fileLimitSource: fileLimit.source,
     });
     for (const origin of loopbackOrigins(server.addr)) allowedOrigins.add(origin);
+    node.listening?.(server.url);
     supervisor.markReady();
     logger.info("listening", {
       address: server.url.href,
@@ -209,6 +206,7 @@ export async function startServer(
       port: server.addr.port,
       publicUrl: config.publicUrl.href,
       world: worldData.name,
+      role: config.role,
     });
     return {
       url: server.url,
@@ -222,6 +220,166 @@ export async function startServer(
     await supervisor.shutdown({ reason: "start-up failed", exitCode: 1 });
     throw error;
   }
+}
+
+/** What every role starts from. */
+interface NodeBase {
+  config: Config;
+  logger: Logger;
+  supervisor: Supervisor;
+  store: Store;
+  storeHealth: StoreHealth;
+  adminRights: AdminRights;
+  worldData: WorldData;
+}
+
+/** One role's running parts, as the HTTP app needs them. */
+interface RoleParts {
+  /** What players' routes run on; unset on a world node (players reach it through edges). */
+  players?: {
+    presence: PlayerPresence;
+    commands: CommandRunner;
+    describer: CharacterDescriber;
+  };
+  /** Applies a change of admin rights to the character in the world. */
+  adminApplied(accountId: string, admin: boolean): void | Promise<void>;
+  /** Why the node cannot serve now (beyond the store), or `undefined`. */
+  unavailable(): string | undefined;
+  /** `/admin/status` sections. */
+  status(): Record<string, unknown>;
+  /** `/metrics` families. */
+  metrics(): Metric[];
+  /** Starts the tasks that need the login throttle. */
+  startTasks(throttle: LoginThrottle): void;
+  /** Told where the node listens. */
+  listening?(url: URL): void;
+}
+
+/** The game in this process: the single process (`all`), or a cluster's world node. */
+async function startGameNode(base: NodeBase): Promise<RoleParts> {
+  const { config, logger, supervisor, store, storeHealth, adminRights, worldData } = base;
+  const cluster = config.role === "world" ? clusterSettings(config, "world") : undefined;
+  let listeningAt: URL | undefined;
+  let writer: EventLogWriter | undefined;
+  const link = cluster === undefined ? undefined : await joinCluster(
+    supervisor,
+    cluster,
+    logger,
+    () => ({ position: writer?.position, url: listeningAt?.href }),
+  );
+  if (link !== undefined) {
+    writer = new EventLogWriter(link.redis, {
+      historyMs: config.historyMs,
+      logger: logger.child({ part: "cluster", node: link.id }),
+    });
+  }
+  const world = new World(worldData, await store.loadPlacements());
+  const clock = new MythosClock((await store.getMeta<{ hour: number }>("clock"))?.hour ?? 8);
+  const realtime = startRealtime(
+    supervisor,
+    config,
+    logger,
+    writer === undefined ? {} : { onOperation: (operation) => writer.record(operation) },
+  );
+  const countdown = new ShutdownCountdown(
+    supervisor,
+    (text) =>
+      realtime.bus.publish({ type: "system.notice", data: { text, code: "admin.shutdown" } }, {
+        to: "all",
+      }),
+  );
+  const game = new Game({
+    world,
+    bus: realtime.bus,
+    store,
+    clock,
+    commandRate: config.commandRate,
+    commandBurst: config.commandBurst,
+    logger: logger.child({ part: "game" }),
+    recoveryRoom: worldData.recovery,
+    scheduleShutdown: (seconds, by) => countdown.schedule(seconds, by),
+  });
+  const presence = new Presence({ game, bus: realtime.bus, store, hub: realtime.hub }, {
+    linkdeadGraceMs: config.linkdeadGraceMs,
+    maxStreams: config.maxStreamsPerPlayer,
+    logger,
+    isAdmin: (accountId) => adminRights.isAdmin(accountId),
+  });
+  if (link !== undefined && cluster !== undefined && writer !== undefined) {
+    await startWorldRole(
+      supervisor,
+      link,
+      writer,
+      { game, bus: realtime.bus, presence },
+      cluster,
+      logger,
+    );
+  }
+  return {
+    players: link === undefined ? { presence, commands: game, describer: game } : undefined,
+    adminApplied: (accountId, admin) => game.setAdmin(accountId, admin),
+    unavailable: () =>
+      link !== undefined && !link.redis.isReady
+        ? "Redis cannot be reached; the cluster is waiting for it"
+        : undefined,
+    status: () => ({
+      ...realtime.status(),
+      players: game.playerStats(),
+      commands: game.commandsRun,
+      ...(link === undefined ? {} : { cluster: link.view.status }),
+    }),
+    metrics: () => [...realtime.metrics(), ...gameMetrics(game), ...(link?.metrics() ?? [])],
+    startTasks: (throttle) => {
+      startGameTasks(supervisor, { game, throttle, storeHealth }, config);
+      startPresenceTasks(supervisor, presence);
+    },
+    listening: (url) => {
+      listeningAt = url;
+    },
+  };
+}
+
+/** A cluster's edge node: players' streams and requests, the game on the world node. */
+async function startEdgeNode(base: NodeBase): Promise<RoleParts> {
+  const { config, logger, supervisor } = base;
+  const cluster = clusterSettings(config, "edge");
+  let listeningAt: URL | undefined;
+  const parts: { hub?: SseHub; reader?: EventLogReader } = {};
+  const link = await joinCluster(supervisor, cluster, logger, () => ({
+    streams: parts.hub?.stats().open,
+    position: parts.reader?.lastApplied,
+    url: listeningAt?.href,
+  }));
+  // The edge's bus follows the world's ids, so it starts below any of them.
+  const realtime = startRealtime(supervisor, config, logger, { firstId: 1 });
+  parts.hub = realtime.hub;
+  const edge = await startEdgeRole(supervisor, link, realtime, cluster, logger);
+  parts.reader = edge.reader;
+  return {
+    players: { presence: edge.presence, commands: edge.world, describer: edge.world },
+    adminApplied: (accountId, admin) => edge.world.setAdmin(accountId, admin),
+    unavailable: () => {
+      if (!link.redis.isReady) return "Redis cannot be reached; please try again shortly";
+      if (!link.view.worldAlive) return "The game world is not running; please try again shortly";
+      return undefined;
+    },
+    status: () => ({
+      ...realtime.status(),
+      commandsWaiting: edge.commands.waiting,
+      cluster: link.view.status,
+    }),
+    metrics: () => [...realtime.metrics(), ...link.metrics()],
+    startTasks: () => {},
+    listening: (url) => {
+      listeningAt = url;
+    },
+  };
+}
+
+/** The cluster settings of `config` for `role`. */
+function clusterSettings(config: Config, role: "world" | "edge"): ClusterSettings {
+  // loadConfig refuses a cluster role without a Redis URL.
+  return { ...config, role, redisUrl: config.redisUrl ?? "" };
 }
 
 /** Origins a browser on this machine uses to reach a server listening on loopback. */
@@ -274,6 +432,14 @@ export async function main(options: MainOptions = {}): Promise<number> {
   } catch (error) {
     if (error instanceof WorldError || error instanceof DataDirLockedError) {
       logger.error(error.message, { exitCode: 2 });
+      return 2;
+    }
+    if (error instanceof RedisUnavailableError) {
+      logger.error(`MYTHOS_REDIS_URL: ${error.message}`, {
+        variable: "MYTHOS_REDIS_URL",
+        error: errorFields(error.cause),
+        exitCode: 2,
+      });
       return 2;
     }
     if (error instanceof StoreUnavailableError) {

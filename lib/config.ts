@@ -363,6 +363,59 @@ export const SETTINGS = {
       return raw.trim();
     },
   },
+  redisUrl: {
+    variable: "MYTHOS_REDIS_URL",
+    defaultText: "unset",
+    meaning: "Redis URL (`redis://host:port`) the cluster roles meet through",
+    parse: (raw: string | undefined): string | undefined => {
+      if (isBlank(raw)) return undefined;
+      const variable = "MYTHOS_REDIS_URL";
+      let url: URL;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        return refuse(variable, "a URL such as redis://127.0.0.1:6379", raw);
+      }
+      if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+        refuse(variable, "a redis:// or rediss:// URL", raw);
+      }
+      if (url.hostname === "") refuse(variable, "a URL naming a host", raw);
+      return raw.trim();
+    },
+  },
+  role: {
+    variable: "MYTHOS_ROLE",
+    defaultText: "all",
+    meaning:
+      "`all` (one process), or in a cluster `world` (runs the game) or `edge` (serves players)",
+    parse: (raw: string | undefined): "all" | "world" | "edge" => {
+      if (isBlank(raw)) return "all";
+      const value = raw.trim().toLowerCase();
+      if (value !== "all" && value !== "world" && value !== "edge") {
+        return refuse("MYTHOS_ROLE", "all, world or edge", raw);
+      }
+      return value;
+    },
+  },
+  nodeId: text(
+    "MYTHOS_NODE_ID",
+    "",
+    "this node's name in the cluster (default: role, host name and a random suffix)",
+    (value) =>
+      /^[A-Za-z0-9_.-]{1,64}$/.test(value) ? undefined : "1 to 64 letters, digits, '.', '_' or '-'",
+  ),
+  worldDeadlineMs: integer(
+    "MYTHOS_WORLD_DEADLINE_MS",
+    5_000,
+    { min: 100, max: 120_000 },
+    "an edge answers 503 when the world has not answered a request within this",
+  ),
+  nodeTtlMs: integer(
+    "MYTHOS_NODE_TTL_MS",
+    5_000,
+    { min: 300, max: 600_000 },
+    "a node that has not sent a heartbeat for this long counts as stopped (its streams dropped)",
+  ),
   trustedProxies: list(
     "MYTHOS_TRUSTED_PROXIES",
     "proxy addresses whose `X-Forwarded-For` is believed",
@@ -401,6 +454,22 @@ export function loadConfig(env: EnvReader = (name) => Deno.env.get(name)): Confi
       "MYTHOS_HISTORY_MS",
       `MYTHOS_HISTORY_MS (${loaded.historyMs}) must be at least MYTHOS_LINKDEAD_GRACE_MS (${loaded.linkdeadGraceMs}), so a reconnect within the grace can replay what it missed`,
     );
+  }
+  if (loaded.role !== "all") {
+    // A cluster's nodes meet only through Redis and PostgreSQL: a role without either is a
+    // mistake, not a single process.
+    if (loaded.redisUrl === undefined) {
+      throw new ConfigError(
+        "MYTHOS_REDIS_URL",
+        `MYTHOS_ROLE=${loaded.role} needs MYTHOS_REDIS_URL (redis://host:port)`,
+      );
+    }
+    if (loaded.databaseUrl === undefined) {
+      throw new ConfigError(
+        "MYTHOS_DATABASE_URL",
+        `MYTHOS_ROLE=${loaded.role} needs MYTHOS_DATABASE_URL (postgres://user@host:port/db)`,
+      );
+    }
   }
   return loaded;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { EventBus } from "./bus/event_bus.ts";
+import { EventBus, type EventBusOptions } from "./bus/event_bus.ts";
 import { busMetrics } from "./bus/bus_metrics.ts";
 import type { Metric } from "./metrics.ts";
 import type { Supervisor } from "./lifecycle/supervisor.ts";
@@ -43,15 +43,18 @@ export interface Realtime {
 export const HEARTBEAT_TASK = "sse.heartbeat";
 
 /**
- * Creates the bus and the hub, spawns the heartbeat, and registers the streams phase (every
+ * Creates the bus (with `busOptions`: a cluster's world records its operations, an edge's bus
+ * takes the world's ids) and the hub, spawns the heartbeat, and registers the streams phase (every
  * stream gets `stream.shutdown`) and the close phase (the bus closes).
  */
 export function startRealtime(
   supervisor: Supervisor,
   settings: RealtimeSettings,
   logger: Logger,
+  busOptions: Pick<EventBusOptions, "firstId" | "onOperation"> = {},
 ): Realtime {
   const bus = new EventBus({
+    ...busOptions,
     history: {
       frames: settings.historyFrames,
       bytes: settings.historyBytes,

@@ -7,8 +7,8 @@
 import { Hono } from "hono";
 import { AccountError, type Accounts } from "../lib/accounts/accounts.ts";
 import type { LoginThrottle } from "../lib/accounts/throttle.ts";
-import type { Game } from "../lib/game/game.ts";
-import type { Presence } from "../lib/presence/presence.ts";
+import type { CharacterSummary } from "../lib/game/game.ts";
+import type { PlayerPresence } from "../lib/presence/presence.ts";
 import { HttpError } from "../lib/http/errors.ts";
 import { clientAddress, readJsonObject } from "../lib/http/requests.ts";
 import {
@@ -27,11 +27,17 @@ export interface AccountDeps extends SessionDeps {
   /** Login throttling. */
   throttle: LoginThrottle;
   /** Takes a character out of the world at logout. */
-  presence: Presence;
+  presence: Pick<PlayerPresence, "logout" | "endOtherSessions">;
   /** The game, for `/api/me`. */
-  game: Game;
+  game: CharacterDescriber;
   /** Proxy addresses whose `X-Forwarded-For` is believed. */
   trustedProxies?: ReadonlySet<string>;
+}
+
+/** Describes an account's character for `/api/me` (the game, or an edge asking the world). */
+export interface CharacterDescriber {
+  /** The character as `/api/me` shows it. */
+  describe(accountId: string, name: string): Promise<CharacterSummary>;
 }
 
 /** One message for every bad credential, so it tells an attacker nothing. */
@@ -129,7 +135,7 @@ export function accountRoutes(deps: AccountDeps): Hono {
     deps.throttle.succeeded(address, account.name);
     // Whoever else held a session — perhaps the reason for the change — is out, streams too.
     await deps.sessions.deleteAllOf(account.id, sessionKey);
-    deps.presence.endOtherSessions(account.id, sessionKey);
+    await deps.presence.endOtherSessions(account.id, sessionKey);
     return c.body(null, 204);
   });
 

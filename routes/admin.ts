@@ -18,7 +18,7 @@ export interface AdminDeps {
   /** The bearer token; `undefined` turns the routes off (404). */
   adminToken: string | undefined;
   /** Further sections of `/admin/status` (streams, bus, players...). */
-  status: () => Record<string, unknown>;
+  status: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Every metric family. */
   metrics: MetricsSource;
   /** Granting and revoking admin rights; unset leaves `/admin/admins` out. */
@@ -30,7 +30,7 @@ export interface AdminControl {
   /** Who holds admin rights. */
   rights: AdminRights;
   /** Applies a change to the character if it is in the world now. */
-  applied(accountId: string, admin: boolean): void;
+  applied(accountId: string, admin: boolean): void | Promise<void>;
 }
 
 /**
@@ -43,7 +43,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
   const auth = requireAdminToken(deps.adminToken);
   app.use("/admin/*", auth);
   app.use("/metrics", auth);
-  app.get("/admin/status", (c) => {
+  app.get("/admin/status", async (c) => {
     const memory = Deno.memoryUsage();
     c.header("cache-control", "no-store");
     return c.json({
@@ -57,7 +57,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
       },
       tasks: deps.supervisor.tasks(),
       failedTasks: deps.supervisor.failedTasks(),
-      ...deps.status(),
+      ...(await deps.status()),
     });
   });
   const control = deps.admins;
@@ -74,7 +74,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
         }
         // Rights from MYTHOS_ADMINS outlive a revoke until the server restarts without them.
         const effective = await control.rights.isAdmin(account.id);
-        control.applied(account.id, effective);
+        await control.applied(account.id, effective);
         return c.json({ name: account.name, admin: effective });
       });
     }

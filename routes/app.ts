@@ -23,7 +23,7 @@ export interface AppDeps {
   /** Bearer token for admin routes; `undefined` turns them off. */
   adminToken: string | undefined;
   /** Sections added to `/admin/status`. */
-  status: () => Record<string, unknown>;
+  status: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Every metric family for `/metrics`. */
   metrics: MetricsSource;
   /** Further routes (events, accounts, commands, the client) mounted at the root. */

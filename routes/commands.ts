@@ -6,15 +6,24 @@
 
 import { Hono } from "hono";
 import { MAX_COMMAND_LENGTH, sanitizeInput } from "../lib/game/commands/parser.ts";
-import type { Game } from "../lib/game/game.ts";
+import type { Submission } from "../lib/game/game.ts";
 import { HttpError } from "../lib/http/errors.ts";
 import { readJsonObject } from "../lib/http/requests.ts";
 import { currentAccount, type SessionDeps } from "./session.ts";
 
+/** Runs a player's command: the game itself, or an edge forwarding it to the world node. */
+export interface CommandRunner {
+  /** Runs `command` for the account; resolves once it has run. */
+  submit(
+    accountId: string,
+    command: string,
+  ): Promise<Submission | { accepted: false; reason: "unavailable" }>;
+}
+
 /** What the command route needs. */
 export interface CommandDeps extends SessionDeps {
   /** Runs commands. */
-  game: Game;
+  game: CommandRunner;
 }
 
 /** Mounts `POST /api/commands`. */
@@ -50,6 +59,16 @@ export function commandRoutes(deps: CommandDeps): Hono {
         {
           "retry-after": seconds,
         },
+      );
+    }
+    if (result.reason === "unavailable" || result.reason === "closing") {
+      throw new HttpError(
+        503,
+        "unavailable",
+        result.reason === "closing"
+          ? "The server is restarting"
+          : "The game world is not answering; try again shortly",
+        { "retry-after": "2" },
       );
     }
     throw new HttpError(

@@ -6,7 +6,7 @@
 
 import { type Context, Hono } from "hono";
 import { HttpError } from "../lib/http/errors.ts";
-import { type Presence, PresenceError } from "../lib/presence/presence.ts";
+import { type PlayerPresence, PresenceError } from "../lib/presence/presence.ts";
 import { currentSession, type SessionDeps } from "./session.ts";
 
 /** The player a stream belongs to. */
@@ -46,17 +46,24 @@ export function eventsRoutes(deps: EventsDeps): Hono {
 /** What the players' event streams need: sessions to know who asks, presence to open streams. */
 export interface PlayerEventsDeps extends SessionDeps {
   /** Opens streams and puts characters into the world. */
-  presence: Presence;
+  presence: Pick<PlayerPresence, "openStream">;
 }
 
 /** Maps what presence refuses to the answer a client gets. */
 function httpErrorFor(error: unknown): unknown {
   if (!(error instanceof PresenceError)) return error;
-  return error.code === "closing"
-    ? new HttpError(503, "unavailable", "The server is restarting", { "retry-after": "5" }, {
-      cause: error,
-    })
-    : new HttpError(409, "no_character", error.message, {}, { cause: error });
+  switch (error.code) {
+    case "closing":
+      return new HttpError(503, "unavailable", "The server is restarting", { "retry-after": "5" }, {
+        cause: error,
+      });
+    case "unavailable":
+      return new HttpError(503, "unavailable", error.message, { "retry-after": "2" }, {
+        cause: error,
+      });
+    case "no_character":
+      return new HttpError(409, "no_character", error.message, {}, { cause: error });
+  }
 }
 
 /**

@@ -91,8 +91,12 @@ export class CommandClient {
   readonly #options: CommandClientOptions;
   readonly #logger: Logger;
   readonly #waiting = new Map<string, (outcome: unknown) => void>();
+  readonly #settling = new Map<string, PromiseWithResolvers<void>>();
   /** The newest reply read; `undefined` until the reader first starts. */
   #after: string | undefined;
+  /** Whether the reply reader has stopped (Redis away, or shutting down): no answer could
+   * arrive. */
+  #stopped = false;
 
   /** Sends through `redis` (a client that does not block). */
   constructor(redis: RedisClient, options: CommandClientOptions) {
@@ -106,6 +110,13 @@ export class CommandClient {
     return this.#waiting.size;
   }
 
+  /** Resolves once no request is waiting for its answer (for an ordered shutdown). */
+  async settled(signal?: AbortSignal): Promise<void> {
+    while (this.#waiting.size > 0 && !signal?.aborted) {
+      await Promise.race([...this.#settling.values()].map((settled) => settled.promise));
+    }
+  }
+
   /**
    * Sends a request and resolves with the world's answer (a {@linkcode CommandOutcome} for a
    * command), or {@linkcode UNAVAILABLE} when none comes within the deadline (or Redis cannot be
@@ -114,8 +125,12 @@ export class CommandClient {
   async send<Answer = CommandOutcome>(
     request: CommandRequest,
   ): Promise<Answer | typeof UNAVAILABLE> {
+    // No reader (stopping, or Redis away): no answer could be read, so say so at once.
+    if (this.#stopped) return UNAVAILABLE;
     const answered = Promise.withResolvers<Answer>();
     this.#waiting.set(request.key, answered.resolve as (outcome: unknown) => void);
+    const settling = Promise.withResolvers<void>();
+    this.#settling.set(request.key, settling);
     const deadline = new AbortController();
     try {
       await this.#redis.sendCommand([
@@ -144,6 +159,8 @@ export class CommandClient {
     } finally {
       deadline.abort();
       this.#waiting.delete(request.key);
+      this.#settling.delete(request.key);
+      settling.resolve();
     }
   }
 
@@ -152,6 +169,15 @@ export class CommandClient {
    * Run again after a failure (Redis away), it carries on after the last reply it read.
    */
   async run(blocking: RedisClient, signal: AbortSignal): Promise<void> {
+    this.#stopped = false;
+    try {
+      await this.#run(blocking, signal);
+    } finally {
+      this.#stopped = true;
+    }
+  }
+
+  async #run(blocking: RedisClient, signal: AbortSignal): Promise<void> {
     if (this.#after === undefined) {
       // From the newest reply there is now: older ones answered requests of an earlier life.
       const newest = await blocking.sendCommand([

@@ -72,7 +72,7 @@ export class NodeRegistry {
   readonly #logger: Logger;
   readonly #local = new Map<string, number>();
   readonly #dirty = new Set<string>();
-  #wake: (() => void) | undefined;
+  #wake = new AbortController();
 
   /** Registers through `redis` (a client that does not block). */
   constructor(redis: RedisClient, options: NodeRegistryOptions) {
@@ -175,7 +175,7 @@ export class NodeRegistry {
     if (left > 0) this.#local.set(player, left);
     else this.#local.delete(player);
     this.#dirty.add(player);
-    this.#wake?.();
+    this.#wake.abort();
   }
 
   /** Counts a stream of `player` closed on this node; resolves once Redis has the count. */
@@ -243,18 +243,11 @@ export class NodeRegistry {
     }
   }
 
-  #idle(ms: number, signal: AbortSignal): Promise<void> {
-    const { promise, resolve } = Promise.withResolvers<void>();
-    const done = () => {
-      clearTimeout(timer);
-      this.#wake = undefined;
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    this.#wake = done;
-    signal.addEventListener("abort", done, { once: true });
-    return promise;
+  async #idle(ms: number, signal: AbortSignal): Promise<void> {
+    // A stream that ends wakes the loop early, so its count reaches Redis at once.
+    if (this.#wake.signal.aborted) this.#wake = new AbortController();
+    if (this.#dirty.size > 0) return;
+    await delay(ms, { signal: AbortSignal.any([signal, this.#wake.signal]) }).catch(() => {});
   }
 
   async #scan(pattern: string): Promise<string[]> {

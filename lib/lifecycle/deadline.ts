@@ -54,3 +54,8 @@ export async function settlesBefore(work: Promise<unknown>, signal: AbortSignal)
     signal.removeEventListener("abort", onAbort);
   }
 }
+
+/** Resolves once `signal` aborts (at once if it has), leaving no listener behind. */
+export async function untilAborted(signal: AbortSignal): Promise<void> {
+  await settlesBefore(new Promise<never>(() => {}), signal);
+}

@@ -18,6 +18,7 @@ import { errorFields, type Logger, silentLogger } from "../log.ts";
 import type { SseHub } from "../sse/hub.ts";
 import type { EventBus } from "../bus/event_bus.ts";
 import type { Game } from "../game/game.ts";
+import type { PlayerState } from "../game/world.ts";
 import { type Store, StoreUnavailableError } from "../store/store.ts";
 
 /** What presence joins: the game, the bus its streams read, the store, the SSE hub. */
@@ -54,10 +55,28 @@ export function startPresenceTasks(supervisor: Supervisor, presence: Presence): 
   supervisor.spawn(REAPER_TASK, (signal) => presence.run(signal), { critical: true });
 }
 
+/**
+ * What the HTTP routes need of presence, whether the game runs in this process ({@linkcode
+ * Presence}) or on a cluster's world node (the edge's presence).
+ */
+export interface PlayerPresence {
+  /**
+   * Opens the account's event stream, putting its character into the world if it is not there;
+   * resumes after `lastEventId` when it can. `owner` is the login session opening it.
+   *
+   * @throws {PresenceError} when the character is missing or the server cannot take it now.
+   */
+  openStream(accountId: string, lastEventId: string | undefined, owner?: string): Promise<Response>;
+  /** Logs the character out: it leaves the world at once and its streams end. */
+  logout(accountId: string): Promise<void>;
+  /** Ends the account's streams that other login sessions opened. */
+  endOtherSessions(accountId: string, keepSession: string): void | Promise<void>;
+}
+
 /** A stream could not be opened. */
 export class PresenceError extends Error {
-  /** `no_character` or `closing`. */
-  readonly code: "no_character" | "closing";
+  /** `no_character`, `closing` (shutting down), or `unavailable` (the world did not answer). */
+  readonly code: "no_character" | "closing" | "unavailable";
 
   /** Creates the error. */
   constructor(code: PresenceError["code"], message: string) {
@@ -67,7 +86,8 @@ export class PresenceError extends Error {
   }
 }
 
-const SUPERSEDED = streamFrame({
+/** The last frame of a stream a newer tab replaced. */
+export const SUPERSEDED = streamFrame({
   type: "stream.superseded",
   data: { reason: "Opened in another window" },
 });
@@ -77,13 +97,14 @@ const LOGGED_OUT = streamFrame({
   data: { reason: "Logged out" },
 });
 
-const SESSIONS_ENDED = streamFrame({
+/** The last frame of a stream whose login session ended with a password change. */
+export const SESSIONS_ENDED = streamFrame({
   type: "stream.superseded",
   data: { reason: "The password was changed; log in again" },
 });
 
 /** Tracks players' streams and their linkdead grace. */
-export class Presence {
+export class Presence implements PlayerPresence {
   readonly #game: Game;
   readonly #bus: EventBus;
   readonly #store: Store;
@@ -118,6 +139,30 @@ export class Presence {
     lastEventId: string | undefined,
     owner?: string,
   ): Promise<Response> {
+    const game = this.#game;
+    const player = await this.bringIn(accountId);
+    if (this.#bus.subscriberCount(player.id) >= this.#maxStreams) {
+      this.#bus.endOldest(player.id, SUPERSEDED);
+    }
+    const id = player.id;
+    const subscription = this.#bus.subscribe(id, {
+      lastEventId,
+      greeting: () => game.snapshot(id),
+      owner,
+    });
+    return this.#hub.open(subscription, {
+      player: player.name,
+      onEnd: () => this.#streamEnded(id),
+    });
+  }
+
+  /**
+   * Puts the account's character into the world if it is not there, or brings it back from
+   * linkdead; returns it.
+   *
+   * @throws {PresenceError} when the character is missing or the server is shutting down.
+   */
+  async bringIn(accountId: string): Promise<PlayerState> {
     if (this.#hub.closing) throw new PresenceError("closing", "The server is shutting down");
     const game = this.#game;
     let player = game.player(accountId);
@@ -132,19 +177,7 @@ export class Presence {
     } else if (player.linkdead) {
       game.returned(player);
     }
-    if (this.#bus.subscriberCount(player.id) >= this.#maxStreams) {
-      this.#bus.endOldest(player.id, SUPERSEDED);
-    }
-    const id = player.id;
-    const subscription = this.#bus.subscribe(id, {
-      lastEventId,
-      greeting: () => game.snapshot(id),
-      owner,
-    });
-    return this.#hub.open(subscription, {
-      player: player.name,
-      onEnd: () => this.#streamEnded(id),
-    });
+    return player;
   }
 
   /** Logs the character out: it leaves the world at once and its streams end. */

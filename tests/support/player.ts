@@ -13,8 +13,8 @@ export const TEST_PASSWORD = "correct horse battery";
 
 /** A logged-in player. Disposing disconnects its streams (the character may go linkdead). */
 export class TestPlayer implements AsyncDisposable {
-  /** The server's base URL. */
-  readonly base: URL;
+  /** The server's base URL (in a cluster, the edge this player talks to). */
+  base: URL;
   /** The display name. */
   readonly name: string;
   /** The `Cookie` header carrying the session. */

@@ -1,0 +1,145 @@
+/**
+ * The cluster as any node shows it on `/admin/status` and `/metrics`: the live nodes, their
+ * roles, streams per edge, how far each edge lags behind the world's event stream, and which
+ * node is the world. Refreshed by one supervised task, so a scrape never waits on Redis.
+ *
+ * @module
+ */
+
+import type { Supervisor } from "../lifecycle/supervisor.ts";
+import { every } from "../lifecycle/ticker.ts";
+import type { Metric } from "../metrics.ts";
+import { EVENT_STREAM, type RedisClient } from "./event_log.ts";
+import type { LiveNode, NodeRegistry } from "./node_registry.ts";
+
+/** Name of the task that refreshes the view. */
+export const CLUSTER_VIEW_TASK = "cluster.view";
+
+/** One node in the view. */
+export interface NodeView extends LiveNode {
+  /** How far its applied position is behind the event stream's newest entry, in milliseconds. */
+  lagMs?: number;
+}
+
+/** What `/admin/status` shows under `cluster`. */
+export interface ClusterStatus {
+  /** This node's id. */
+  node: string;
+  /** This node's role. */
+  role: string;
+  /** Whether Redis answers this node now. */
+  redis: boolean;
+  /** The world node's id, if one is alive. */
+  world?: string;
+  /** The event stream's newest entry id. */
+  streamHead?: string;
+  /** The live nodes. */
+  nodes: NodeView[];
+  /** When the view was last refreshed (epoch milliseconds). */
+  refreshedAt?: number;
+}
+
+/** A cached view of the cluster. */
+export class ClusterView {
+  readonly #redis: RedisClient;
+  readonly #registry: NodeRegistry;
+  readonly #self: { id: string; role: string };
+  #status: ClusterStatus;
+
+  /** Looks through `redis` and `registry`; `self` is this node. */
+  constructor(redis: RedisClient, registry: NodeRegistry, self: { id: string; role: string }) {
+    this.#redis = redis;
+    this.#registry = registry;
+    this.#self = self;
+    this.#status = { node: self.id, role: self.role, redis: false, nodes: [] };
+  }
+
+  /** The view as last refreshed. */
+  get status(): ClusterStatus {
+    return { ...this.#status, redis: this.#redis.isReady };
+  }
+
+  /** Whether a world node is alive (as of the last refresh) and Redis answers now. */
+  get worldAlive(): boolean {
+    return this.#redis.isReady && this.#status.world !== undefined;
+  }
+
+  /** Reads the nodes and the stream's head now. */
+  async refresh(): Promise<void> {
+    const [nodes, head] = await Promise.all([
+      this.#registry.liveNodes(),
+      this.#redis.sendCommand(["XREVRANGE", EVENT_STREAM, "+", "-", "COUNT", "1"]) as Promise<
+        [string, string[]][]
+      >,
+    ]);
+    const streamHead = head[0]?.[0];
+    const headMs = streamHead === undefined ? undefined : idMs(streamHead);
+    this.#status = {
+      node: this.#self.id,
+      role: this.#self.role,
+      redis: true,
+      world: nodes.find((node) => node.role === "world")?.id,
+      streamHead,
+      nodes: nodes.map((node) => ({
+        ...node,
+        ...(node.role === "edge" && node.position !== undefined && headMs !== undefined
+          ? { lagMs: Math.max(0, headMs - idMs(node.position)) }
+          : {}),
+      })),
+      refreshedAt: Date.now(),
+    };
+  }
+
+  /** Refreshes every `intervalMs` until the signal aborts; Redis trouble keeps the last view. */
+  start(supervisor: Supervisor, intervalMs: number): void {
+    supervisor.spawn(CLUSTER_VIEW_TASK, (signal) =>
+      every(intervalMs, async () => {
+        try {
+          await this.refresh();
+        } catch {
+          // Redis away: `redis: false` says so; the nodes listed are as last seen.
+          this.#status = { ...this.#status, redis: false };
+        }
+      }, { signal }));
+  }
+
+  /** `/metrics` families. */
+  metrics(): Metric[] {
+    const status = this.status;
+    const edges = status.nodes.filter((node) => node.role === "edge");
+    return [
+      {
+        name: "mythos_cluster_nodes",
+        help: "Live cluster nodes, by role",
+        type: "gauge",
+        samples: ["world", "edge"].map((role) => ({
+          labels: { role },
+          value: status.nodes.filter((node) => node.role === role).length,
+        })),
+      },
+      {
+        name: "mythos_cluster_redis_up",
+        help: "Whether Redis answers this node (1) or not (0)",
+        type: "gauge",
+        samples: [{ value: status.redis ? 1 : 0 }],
+      },
+      {
+        name: "mythos_cluster_edge_streams",
+        help: "Event streams open on each live edge",
+        type: "gauge",
+        samples: edges.map((node) => ({ labels: { node: node.id }, value: node.streams ?? 0 })),
+      },
+      {
+        name: "mythos_cluster_edge_lag_ms",
+        help: "How far each edge's applied events are behind the event stream, in milliseconds",
+        type: "gauge",
+        samples: edges.map((node) => ({ labels: { node: node.id }, value: node.lagMs ?? 0 })),
+      },
+    ];
+  }
+}
+
+/** The millisecond part of an entry id (event ids are milliseconds × 1000). */
+function idMs(id: string): number {
+  return Math.floor(Number(id.split("-")[0]) / 1000);
+}

@@ -1,0 +1,100 @@
+/**
+ * An edge's view of the world node: the game calls the HTTP routes make, sent through the
+ * command channel and answered by the world service (`world_service.ts`).
+ *
+ * @module
+ */
+
+import type { CharacterSummary, Submission } from "../game/game.ts";
+import { HttpError } from "../http/errors.ts";
+import { type CommandClient, isUnavailable, UNAVAILABLE } from "./command_channel.ts";
+import type { OpenAnswer } from "./world_service.ts";
+
+/** What an edge answers when the world does not answer in time. */
+export function worldUnavailable(): HttpError {
+  return new HttpError(
+    503,
+    "unavailable",
+    "The game world is not answering; try again shortly",
+    { "retry-after": "2" },
+  );
+}
+
+/** Sends the routes' game calls to the world node. */
+export class WorldClient {
+  readonly #commands: CommandClient;
+
+  /** Sends through `commands`. */
+  constructor(commands: CommandClient) {
+    this.#commands = commands;
+  }
+
+  /** Runs a player's command on the world; resolves once it has run there. */
+  submit(
+    accountId: string,
+    command: string,
+  ): Promise<Submission | typeof UNAVAILABLE> {
+    return this.#commands.send<Submission>({ key: newKey(), account: accountId, command });
+  }
+
+  /** Brings the character into the world (or back from linkdead) and fetches its greeting. */
+  open(accountId: string): Promise<OpenAnswer | typeof UNAVAILABLE> {
+    return this.#commands.send<OpenAnswer>({
+      key: newKey(),
+      account: accountId,
+      kind: "open",
+      command: "{}",
+    });
+  }
+
+  /**
+   * Logs the character out on the world.
+   *
+   * @throws {HttpError} 503 when the world does not answer.
+   */
+  async logout(accountId: string): Promise<void> {
+    const answer = await this.#commands.send<null>({
+      key: newKey(),
+      account: accountId,
+      kind: "logout",
+      command: "{}",
+    });
+    if (isUnavailable(answer)) throw worldUnavailable();
+  }
+
+  /**
+   * The character as `/api/me` shows it, live from the world.
+   *
+   * @throws {HttpError} 503 when the world does not answer.
+   */
+  async describe(accountId: string, name: string): Promise<CharacterSummary> {
+    const answer = await this.#commands.send<CharacterSummary>({
+      key: newKey(),
+      account: accountId,
+      kind: "describe",
+      command: JSON.stringify({ name }),
+    });
+    if (isUnavailable(answer)) throw worldUnavailable();
+    return answer;
+  }
+
+  /**
+   * Gives or takes the character's admin commands on the world.
+   *
+   * @throws {HttpError} 503 when the world does not answer (the right is stored; it applies at
+   * the character's next entry).
+   */
+  async setAdmin(accountId: string, admin: boolean): Promise<void> {
+    const answer = await this.#commands.send<null>({
+      key: newKey(),
+      account: accountId,
+      kind: "admin",
+      command: JSON.stringify({ admin }),
+    });
+    if (isUnavailable(answer)) throw worldUnavailable();
+  }
+}
+
+function newKey(): string {
+  return crypto.randomUUID();
+}
