@@ -179,7 +179,13 @@ export class ConnectionGuard {
 
   /** Closes every open connection at once (a shutdown past its deadline). */
   abortAll(): void {
-    for (const connection of this.#open) connection.controller.abort();
+    for (const connection of this.#open) {
+      try {
+        connection.controller.abort();
+      } catch {
+        // Its resource was closed already (the client left as the deadline passed).
+      }
+    }
   }
 
   /** How often the sweep should run: a quarter of the shortest limit, within 10 ms–1 s. */
