@@ -8,7 +8,7 @@ import { startTestCluster } from "../support/cluster.ts";
 import { TestPlayer } from "../support/player.ts";
 import { skipWithoutPostgres } from "../support/postgres.ts";
 import { skipWithoutRedis } from "../support/redis.ts";
-import type { SseFrame } from "../support/sse_client.ts";
+import type { SseClient, SseFrame } from "../support/sse_client.ts";
 import { TEST_ADMIN_TOKEN } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -78,7 +78,7 @@ Deno.test({
   ann.base = two.url;
   await ann.connect();
   ann.base = one.url;
-  const first = ann.streams[0]!;
+  const [first, tab] = ann.streams as [SseClient, SseClient];
   await bob.do("say before the drop");
   const lastSeen = await first.nextOf("room.say");
 
@@ -110,7 +110,6 @@ Deno.test({
     }
   };
   // The unbroken tab's frames after the last one the dropped stream saw.
-  const tab = ann.streams[0]!;
   await untilMarker(tab, expected);
   await untilMarker(resumed, got);
   const after = expected.filter((line) => Number(line.split(" ")[0]) > Number(lastSeen.id));

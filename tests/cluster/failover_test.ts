@@ -11,6 +11,7 @@ import { LedgerPlayer } from "../support/ledger_player.ts";
 import { TestPlayer } from "../support/player.ts";
 import { skipWithoutPostgres } from "../support/postgres.ts";
 import { skipWithoutRedis } from "../support/redis.ts";
+import type { SseClient } from "../support/sse_client.ts";
 import { waitFor } from "../support/wait.ts";
 
 const ignore = skipWithoutRedis("Cluster failover tests") ||
@@ -100,10 +101,11 @@ Deno.test({
   assertEquals(JSON.parse(superseded.data).reason, "Opened in another window");
 
   // Her tabs on the two edges close one by one: linkdead only after the last.
-  await ann.streams[1]![Symbol.asyncDispose]();
+  const [, second, third] = ann.streams as [SseClient, SseClient, SseClient];
+  await second[Symbol.asyncDispose]();
   await bob.do("say still here?");
   await bob.expect("room.say", (data) => data.text === "still here?");
-  await ann.streams[2]![Symbol.asyncDispose]();
+  await third[Symbol.asyncDispose]();
   const notice = await bob.expect("system.notice", (data) => data.code === "player.linkdead");
   assert(String(notice.text).startsWith("Ann"));
 });
