@@ -143,5 +143,7 @@ Deno.test({
   assert(metrics.includes('mythos_cluster_nodes{role="edge"} 2'));
   const world = await (await cluster.world.fetch("/admin/status", { headers: auth })).json();
   assertEquals(world.players.inWorld, 1, "the world runs the game");
-  assertEquals((await cluster.world.fetch("/api/events")).status, 404, "players go to edges");
+  const onWorld = await cluster.world.fetch("/api/events");
+  await onWorld.body?.cancel();
+  assertEquals(onWorld.status, 404, "players go to edges");
 });

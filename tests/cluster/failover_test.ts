@@ -9,6 +9,7 @@ import { startTestCluster } from "../support/cluster.ts";
 import { skipWithoutHaproxy, startHaproxy } from "../support/haproxy.ts";
 import { LedgerPlayer } from "../support/ledger_player.ts";
 import { TestPlayer } from "../support/player.ts";
+import { spawnServer } from "../support/process.ts";
 import { skipWithoutPostgres } from "../support/postgres.ts";
 import { skipWithoutRedis } from "../support/redis.ts";
 import type { SseClient } from "../support/sse_client.ts";
@@ -180,3 +181,78 @@ function letterName(n: number): string {
   }
   return `Inv${suffix}`;
 }
+
+Deno.test({
+  name:
+    "kill -9 one edge (a real process) under traffic through HAProxy: its players resume elsewhere with 0 lost, 0 duplicated, and only the one who does not come back goes linkdead",
+  ignore: ignore || skipWithoutHaproxy("Cluster kill -9 through HAProxy"),
+}, async () => {
+  await using cluster = await startTestCluster({ edges: 1, env: MANY_PLAYERS });
+  await using doomed = spawnServer({
+    env: cluster.nodeEnv("edge", "edge-doomed"),
+  });
+  const [survivor] = cluster.edges as [typeof cluster.edges[0]];
+  const listening = await doomed.waitForLog((line) => line.msg === "listening", 30_000);
+  const doomedUrl = new URL(`http://127.0.0.1:${listening.port}`);
+  await using haproxy = await startHaproxy([survivor.url, doomedUrl]);
+
+  // One player is on the doomed edge directly and will not come back.
+  await using watcher = await TestPlayer.register(survivor.url, "Watcher");
+  await watcher.connect();
+  await watcher.expect("room.look");
+  await using gone = await TestPlayer.register(doomedUrl, "Gone");
+  await gone.connect();
+  await gone.expect("room.look");
+  await watcher.expect("room.enter", (data) => data.who === "Gone");
+
+  const players: LedgerPlayer[] = [];
+  await using stack = new AsyncDisposableStack();
+  const started = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => LedgerPlayer.start(haproxy.url, letterName(i))),
+  );
+  for (const player of started) players.push(stack.use(player));
+  await Promise.all(players.map((player) => player.inWorld));
+  const talker = await TestPlayer.register(survivor.url, "Talker");
+  await using _talker = talker;
+  const sent: string[] = [];
+  const say = async (count: number) => {
+    for (let i = 0; i < count; i++) {
+      const text = `line ${sent.length}`;
+      await talker.do(`say ${text}`);
+      sent.push(text);
+    }
+  };
+  await talker.connect();
+  await talker.expect("room.look");
+  await say(5);
+  doomed.child.kill("SIGKILL");
+  await say(5);
+  await waitFor(() => players.every((player) => player.heard.size === sent.length) || undefined, {
+    message: "every player to hear every line",
+    timeout: 30_000,
+  });
+  const lost = players.flatMap((player) => sent.filter((text) => !player.heard.has(text)));
+  const duplicated = players.flatMap((player) =>
+    [...player.heard].filter(([, count]) => count > 1).map(([text]) => text)
+  );
+  assertEquals({ lost: lost.length, duplicated: duplicated.length }, { lost: 0, duplicated: 0 });
+  // Its heartbeat lapses (1.5 s here): Gone, who never came back, is linkdead.
+  const notice = await watcher.expect(
+    "system.notice",
+    (data) => data.code === "player.linkdead",
+    15_000,
+  );
+  assert(String(notice.text).startsWith("Gone"), "only the player who did not come back");
+  await talker.do("say after");
+  const othersLinkdead: string[] = [];
+  while (true) {
+    const frame = await watcher.stream.next();
+    if (frame === undefined) throw new Error("the watcher's stream ended");
+    const data = JSON.parse(frame.data || "{}");
+    if (frame.event === "room.say" && data.text === "after") break;
+    if (frame.event === "system.notice" && data.code === "player.linkdead") {
+      othersLinkdead.push(data.text);
+    }
+  }
+  assertEquals(othersLinkdead, [], "players who came back never went linkdead");
+});

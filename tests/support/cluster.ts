@@ -20,6 +20,8 @@ export interface TestCluster extends AsyncDisposable {
   readonly edges: TestServer[];
   /** Starts another edge named `id`. */
   addEdge(id: string): Promise<TestServer>;
+  /** The settings a node of this cluster runs with (to start one as a real process). */
+  nodeEnv(role: "world" | "edge", id: string): Record<string, string>;
 }
 
 /** Options for {@linkcode startTestCluster}. */
@@ -38,7 +40,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     const postgres: TestPostgres = stack.use(await startPostgres());
     const database = await postgres.newDatabase();
     const dir: TempDir = stack.use(await tempDir());
-    const env = (role: string, id: string) => ({
+    const env = (role: string, id: string): Record<string, string> => ({
       MYTHOS_ROLE: role,
       MYTHOS_NODE_ID: id,
       MYTHOS_REDIS_URL: redis.url,
@@ -63,6 +65,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       world,
       edges,
       addEdge,
+      nodeEnv: env,
       [Symbol.asyncDispose]: async () => {
         // Edges first, then the world, then Redis and PostgreSQL (the stack, in reverse).
         for (const edge of edges.splice(0).reverse()) await edge[Symbol.asyncDispose]();

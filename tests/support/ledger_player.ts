@@ -60,7 +60,7 @@ export class LedgerPlayer implements AsyncDisposable {
       }
       await using _ = stream;
       if (stream.response.status !== 200) {
-        await stream.response.body?.cancel();
+        // (Disposing the client at the end of this turn closes the refused response.)
         await delay(50, { signal: this.#stop.signal }).catch(() => {});
         continue;
       }
