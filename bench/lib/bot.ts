@@ -39,6 +39,14 @@ export class Bot {
   ended: "clean" | "error" | undefined;
   /** Called for every event. */
   onEvent: (bot: Bot, event: BotEvent) => void = () => {};
+  /**
+   * Whether to reconnect with `Last-Event-ID` when the stream ends, as the browser client does
+   * (a node restarting behind a load balancer).
+   */
+  reconnecting = false;
+  /** Streams opened again after one ended. */
+  reconnects = 0;
+  #reconnectLoop: Promise<void> | undefined;
   #lastId = 0;
   #conn: Deno.TcpConn | undefined;
   #paused: PromiseWithResolvers<void> | undefined;
@@ -90,9 +98,31 @@ export class Bot {
         hello.reject(
           new Error(`${this.name}: stream ended before hello (status ${reader.status})`),
         );
+        if (this.reconnecting && this.#reconnectLoop === undefined) {
+          this.#reconnectLoop = this.#reconnect().finally(() => this.#reconnectLoop = undefined);
+        }
       },
     );
     await hello.promise;
+  }
+
+  /** Stops reconnecting and waits for a reconnection under way to finish. */
+  async stopReconnecting(): Promise<void> {
+    this.reconnecting = false;
+    await this.#reconnectLoop;
+  }
+
+  async #reconnect(): Promise<void> {
+    while (this.reconnecting) {
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+      try {
+        await this.connect();
+        this.reconnects++;
+        return;
+      } catch {
+        // No edge could take it yet: try again.
+      }
+    }
   }
 
   /** Stops reading the stream (the socket stays open): a reader that stopped reading. */

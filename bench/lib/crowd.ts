@@ -220,7 +220,7 @@ export class Crowd {
     const expected = new Set(
       (this.#roomResidents.get(room) ?? []).filter((bot) => !this.#quiet.has(bot)),
     );
-    return this.#send(sender, `say tok:${token}`, () =>
+    return this.#send(sender, `say tok:${token}`, () => {
       this.#ledger.set(token, {
         kind: "say",
         sender,
@@ -228,7 +228,9 @@ export class Crowd {
         expected,
         received: new Map(),
         otherSeen: false,
-      }));
+      });
+      return () => this.#ledger.delete(token);
+    });
   }
 
   #whisper(): Promise<void> | undefined {
@@ -236,7 +238,7 @@ export class Crowd {
     const target = this.#pick(this.residents);
     if (sender === undefined || target === undefined || sender === target) return undefined;
     const token = this.#nextToken++;
-    return this.#send(sender, `whisper ${target.name} tok:${token}`, () =>
+    return this.#send(sender, `whisper ${target.name} tok:${token}`, () => {
       this.#ledger.set(token, {
         kind: "whisper",
         sender,
@@ -244,7 +246,9 @@ export class Crowd {
         expected: new Set([sender, target]),
         received: new Map(),
         otherSeen: false,
-      }));
+      });
+      return () => this.#ledger.delete(token);
+    });
   }
 
   #look(bot: Bot | undefined): Promise<void> | undefined {
@@ -261,19 +265,28 @@ export class Crowd {
     return this.#send(bot, `go ${direction}`, () => this.#expectLook(bot));
   }
 
-  #expectLook(bot: Bot): void {
+  #expectLook(bot: Bot): () => void {
     const pending = this.#looks.get(bot) ?? [];
-    pending.push(performance.now());
+    const sentAt = performance.now();
+    pending.push(sentAt);
     this.#looks.set(bot, pending);
+    return () => {
+      const index = pending.indexOf(sentAt);
+      if (index !== -1) pending.splice(index, 1);
+    };
   }
 
-  async #send(bot: Bot, command: string, expect: () => void): Promise<void> {
+  async #send(bot: Bot, command: string, expect: () => () => void): Promise<void> {
     this.#busy.add(bot);
     this.#report.commands++;
     // Registered before sending: the event can arrive before the response does.
-    expect();
+    const unexpect = expect();
     const { status } = await bot.command(command);
-    if (status !== 202) this.#report.errors++;
+    if (status !== 202) {
+      // A refused command (429, or 503 while a node restarts) has no events to expect.
+      this.#report.errors++;
+      unexpect();
+    }
     this.#busy.delete(bot);
   }
 

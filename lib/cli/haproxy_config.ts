@@ -30,6 +30,9 @@ export function haproxyConfig(settings: HaproxySettings): string {
     "defaults",
     "  mode http",
     "  option http-server-close",
+    // Event frames are small and must go out at once: without this HAProxy lets the kernel hold
+    // them for more data (Nagle, MSG_MORE), some 200 ms a frame.
+    "  option http-no-delay",
     "  timeout connect 2s",
     "  timeout client 60s",
     "  timeout server 60s",
