@@ -23,7 +23,8 @@ import { Game } from "./lib/game/game.ts";
 import { gameMetrics } from "./lib/game/game_metrics.ts";
 import { Presence, startPresenceTasks } from "./lib/presence/presence.ts";
 import { ShutdownCountdown } from "./lib/game/shutdown_countdown.ts";
-import { startGameTasks } from "./lib/game/tasks.ts";
+import { GAME_TASKS, startGameTasks } from "./lib/game/tasks.ts";
+import { every } from "./lib/lifecycle/ticker.ts";
 import { World } from "./lib/game/world.ts";
 import { loadWorld, WorldError } from "./lib/game/world_data.ts";
 import { exitWhenIdle } from "./lib/lifecycle/exit.ts";
@@ -358,18 +359,24 @@ async function startEdgeNode(base: NodeBase): Promise<RoleParts> {
   return {
     players: { presence: edge.presence, commands: edge.world, describer: edge.world },
     adminApplied: (accountId, admin) => edge.world.setAdmin(accountId, admin),
-    unavailable: () => {
-      if (!link.redis.isReady) return "Redis cannot be reached; please try again shortly";
-      if (!link.view.worldAlive) return "The game world is not running; please try again shortly";
-      return undefined;
-    },
+    // Not the world's liveness: an edge keeps its streams (and answers 503 to commands after
+    // the deadline) while the world restarts, and a world slow to beat must not empty the
+    // balancer of edges.
+    unavailable: () =>
+      link.redis.isReady ? undefined : "Redis cannot be reached; please try again shortly",
     status: () => ({
       ...realtime.status(),
       commandsWaiting: edge.commands.waiting,
       cluster: link.view.status,
     }),
     metrics: () => [...realtime.metrics(), ...link.metrics()],
-    startTasks: () => {},
+    startTasks: (throttle) => {
+      // The login throttle lives on each edge; forgetting full buckets keeps it flat.
+      supervisor.spawn(
+        GAME_TASKS.throttleSweep,
+        (signal) => every(60_000, () => throttle.sweep(), { signal }),
+      );
+    },
     listening: (url) => {
       listeningAt = url;
     },

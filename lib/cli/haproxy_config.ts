@@ -33,6 +33,8 @@ export function haproxyConfig(settings: HaproxySettings): string {
     // Event frames are small and must go out at once: without this HAProxy lets the kernel hold
     // them for more data (Nagle, MSG_MORE), some 200 ms a frame.
     "  option http-no-delay",
+    // The edges learn the player's address (login limits) when they trust this proxy.
+    "  option forwardfor",
     "  timeout connect 2s",
     "  timeout client 60s",
     "  timeout server 60s",
@@ -56,7 +58,7 @@ export function haproxyConfig(settings: HaproxySettings): string {
     "  option httpchk GET /readyz",
     "  http-check expect status 200",
     ...settings.edges.map((edge) =>
-      `  server ${edge.name} ${edge.address} check inter ${inter} fall 1 rise 2`
+      `  server ${edge.name} ${edge.address} check inter ${inter} fall 2 rise 2`
     ),
     "",
   ].join("\n");

@@ -59,11 +59,6 @@ export class ClusterView {
     return { ...this.#status, redis: this.#redis.isReady };
   }
 
-  /** Whether a world node is alive (as of the last refresh) and Redis answers now. */
-  get worldAlive(): boolean {
-    return this.#redis.isReady && this.#status.world !== undefined;
-  }
-
   /** Reads the nodes and the stream's head now. */
   async refresh(): Promise<void> {
     const [nodes, head] = await Promise.all([
