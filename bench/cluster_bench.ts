@@ -147,8 +147,9 @@ let singleCpu = 0;
     const crowd = await Crowd.create(haproxy.url, PLAYERS);
     const setupStarted = performance.now();
     await crowd.setUp(32);
+    const setupMs = Math.round(performance.now() - setupStarted);
     console.error(
-      `cluster: set up ${PLAYERS} players in ${Math.round(performance.now() - setupStarted)} ms`,
+      `cluster: set up ${PLAYERS} players in ${setupMs} ms (${crowd.connectRetries} streams retried)`,
     );
     for (const bot of crowd.bots) bot.reconnecting = true;
 
@@ -168,6 +169,8 @@ let singleCpu = 0;
           ...summary,
           edgeCpuMsPerThousandDeliveries: cpuMsPerThousand,
           singleCpuMsPerThousandDeliveries: singleCpu,
+          setupMs,
+          setupStreamRetries: crowd.connectRetries,
         },
         summary.sender.p99Ms <= 100 && summary.otherPlayer.p99Ms <= 100 && summary.lost === 0 &&
           summary.duplicated === 0,

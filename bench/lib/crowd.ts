@@ -67,6 +67,8 @@ export class Crowd {
   readonly #quiet = new Set<Bot>();
   readonly #reserved = new Set<Bot>();
   #nextToken = 1;
+  /** Streams refused at set-up and opened again. */
+  connectRetries = 0;
   #report: TrafficReport = Crowd.#empty();
 
   private constructor(base: URL, world: WorldData, count: number, options: CrowdOptions) {
@@ -142,7 +144,20 @@ export class Crowd {
   /** Registers every bot, opens its stream, and walks residents to their rooms. */
   async setUp(concurrency = 64): Promise<void> {
     await eachLimited(this.bots, concurrency, (bot) => bot.authenticate(PASSWORD));
-    await eachLimited(this.bots, concurrency, (bot) => bot.connect());
+    await eachLimited(this.bots, concurrency, async (bot) => {
+      // As the browser does: a refused stream (503 with Retry-After: a node busy or restarting)
+      // is opened again shortly. Counted, so a figure taken with retries says so.
+      for (let attempt = 1;; attempt++) {
+        try {
+          await bot.connect();
+          return;
+        } catch (error) {
+          if (attempt >= 20) throw error;
+          this.connectRetries++;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    });
     await eachLimited(this.residents, concurrency, async (bot) => {
       for (
         const direction of this.#path(bot.room ?? this.#world.start, this.#homes.get(bot) ?? "")

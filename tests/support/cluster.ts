@@ -35,6 +35,7 @@ export interface TestClusterOptions {
 /** Starts a cluster: `await using cluster = await startTestCluster()`. */
 export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
   const stack = new AsyncDisposableStack();
+  const edges: TestServer[] = [];
   try {
     const redis = stack.use(await startRedis({ appendOnly: true }));
     const postgres: TestPostgres = stack.use(await startPostgres());
@@ -52,7 +53,6 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     const world = stack.use(
       await startTestServer({ dataDir: `${dir.path}/world`, env: env("world", "world") }),
     );
-    const edges: TestServer[] = [];
     const addEdge = async (id: string) => {
       const edge = await startTestServer({ dataDir: `${dir.path}/${id}`, env: env("edge", id) });
       edges.push(edge);
@@ -73,6 +73,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       },
     };
   } catch (error) {
+    for (const edge of edges.splice(0).reverse()) await edge[Symbol.asyncDispose]();
     await stack.disposeAsync();
     throw error;
   }
