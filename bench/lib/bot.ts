@@ -86,6 +86,8 @@ export class Bot {
         `cookie: ${this.cookie}\r\n${last}\r\n`,
     ));
     const hello = Promise.withResolvers<void>();
+    // The stream can end after a failed write made connect() throw: nobody awaits it then.
+    hello.promise.catch(() => {});
     const reader = new ChunkedSseReader((frame) => {
       const event = this.#parse(frame);
       if (event === undefined) return;
