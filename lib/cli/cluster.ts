@@ -15,7 +15,6 @@ import { join } from "@std/path/join";
 import { haproxyConfig } from "./haproxy_config.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const DATA = join(ROOT, "data", "cluster");
 
 /** A program the cluster needs, where Debian puts it, and the package that has it. */
 interface Needed {
@@ -83,8 +82,11 @@ async function httpOk(url: string): Promise<boolean> {
   return response.ok;
 }
 
-/** Starts the cluster and runs until a signal; returns the exit code. */
-export async function runCluster(): Promise<number> {
+/**
+ * Starts the cluster and runs until a signal; returns the exit code. `dataDir` holds Redis's and
+ * PostgreSQL's data (default `data/cluster/`).
+ */
+export async function runCluster(dataDir = join(ROOT, "data", "cluster")): Promise<number> {
   const found = new Map<string, string>();
   const missing: Needed[] = [];
   for (const needed of NEEDED) {
@@ -99,7 +101,7 @@ export async function runCluster(): Promise<number> {
   }
   const pgBin = (found.get("postgres") as string).replace(/\/postgres$/, "");
   const publicPort = Number(Deno.env.get("MYTHOS_PORT") ?? "8000");
-  await Deno.mkdir(join(DATA, "redis"), { recursive: true });
+  await Deno.mkdir(join(dataDir, "redis"), { recursive: true });
   const children: { name: string; child: Deno.ChildProcess }[] = [];
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -131,7 +133,7 @@ export async function runCluster(): Promise<number> {
       "--bind",
       "127.0.0.1",
       "--dir",
-      join(DATA, "redis"),
+      join(dataDir, "redis"),
       "--appendonly",
       "yes",
       "--save",
@@ -140,7 +142,7 @@ export async function runCluster(): Promise<number> {
     const redisUrl = `redis://127.0.0.1:${redisPort}`;
 
     // PostgreSQL: initialised once under data/cluster/postgres.
-    const pgDir = join(DATA, "postgres");
+    const pgDir = join(dataDir, "postgres");
     const pgData = join(pgDir, "data");
     const pgPort = freePort();
     const asPostgres = Deno.uid() === 0;
@@ -199,7 +201,7 @@ export async function runCluster(): Promise<number> {
         MYTHOS_HOST: "127.0.0.1",
         MYTHOS_REDIS_URL: redisUrl,
         MYTHOS_DATABASE_URL: databaseUrl,
-        MYTHOS_DATA_DIR: join(DATA, id),
+        MYTHOS_DATA_DIR: join(dataDir, id),
         MYTHOS_PUBLIC_URL: Deno.env.get("MYTHOS_PUBLIC_URL") ?? `http://localhost:${publicPort}`,
         MYTHOS_TRUSTED_PROXIES: Deno.env.get("MYTHOS_TRUSTED_PROXIES") ?? "127.0.0.1",
       };
@@ -220,14 +222,19 @@ export async function runCluster(): Promise<number> {
     for (const edge of edges) await waitUntil(edge, () => httpOk(`${edge}/readyz`));
 
     await Deno.writeTextFile(
-      join(DATA, "haproxy.cfg"),
+      join(dataDir, "haproxy.cfg"),
       haproxyConfig({
         host: "0.0.0.0",
         port: publicPort,
         edges: edges.map((edge, i) => ({ name: `edge${i + 1}`, address: new URL(edge).host })),
       }),
     );
-    spawn("haproxy", found.get("haproxy") as string, ["-f", join(DATA, "haproxy.cfg"), "-db"], {});
+    spawn(
+      "haproxy",
+      found.get("haproxy") as string,
+      ["-f", join(dataDir, "haproxy.cfg"), "-db"],
+      {},
+    );
     await waitUntil("HAProxy", () => httpOk(`http://127.0.0.1:${publicPort}/readyz`));
     log(
       `ready: play at http://localhost:${publicPort} (world ${world}, edges ${edges.join(", ")})`,
@@ -259,4 +266,7 @@ export async function runCluster(): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await runCluster());
+if (import.meta.main) {
+  const at = Deno.args.indexOf("--data-dir");
+  Deno.exit(await runCluster(at === -1 ? undefined : Deno.args[at + 1]));
+}

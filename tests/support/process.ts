@@ -34,6 +34,10 @@ export interface SpawnOptions {
   script?: string;
   /** Starts the process under `ulimit -n <fileLimit>` (through `sh`). */
   fileLimit?: number;
+  /** Arguments after the script. */
+  args?: string[];
+  /** Lets the script start programs (`--allow-run`). */
+  allowRun?: boolean;
 }
 
 async function collectLines(
@@ -54,7 +58,9 @@ export function spawnServer(options: SpawnOptions = {}): ServerProcess {
     "--allow-read",
     "--allow-write",
     "--allow-sys",
+    ...(options.allowRun ? ["--allow-run"] : []),
     new URL(options.script ?? "main.ts", ROOT).pathname,
+    ...(options.args ?? []),
   ];
   const limited = options.fileLimit !== undefined;
   const command = new Deno.Command(limited ? "sh" : Deno.execPath(), {
