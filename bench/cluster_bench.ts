@@ -18,6 +18,7 @@
  * cluster, 0 lost, 0 duplicated).
  *
  * Usage: deno task bench:cluster [--players 2000] [--rate 200] [--seconds 30] [--verbose]
+ *        [--cluster-only]
  *
  * @module
  */
@@ -91,7 +92,7 @@ const common = { MYTHOS_HEARTBEAT_MS: "5000" };
 
 // 1. One process.
 let singleCpu = 0;
-{
+if (!has("cluster-only")) {
   await using server = await startBenchServer(common, verbose);
   const crowd = await Crowd.create(server.url, PLAYERS);
   await crowd.setUp();

@@ -7,8 +7,7 @@
  * consumer group `world` (so a request is handed to exactly one world, and one that dies with a
  * request in hand leaves it pending for the next to claim), runs the command, waits until its
  * events are in the event stream, answers, and only then acknowledges the request. Requests are
- * read in stream order by one loop, and the game's per-player queue keeps each player's commands
- * in order. `key` is the request's idempotency key: a world that meets a key it has answered
+ * read in stream order; one account's run one after another, different accounts' at once. `key` is the request's idempotency key: a world that meets a key it has answered
  * answers the same again without running the command twice.
  *
  * @module
@@ -275,7 +274,7 @@ export class CommandServer {
         "100",
       ]) as [string, [string, string[] | null][]];
       cursor = claimed[0];
-      for (const [id, fields] of claimed[1]) await this.#handle(id, fields);
+      await this.#handleBatch(claimed[1]);
     } while (cursor !== "0-0" && !signal.aborted);
     while (!signal.aborted) {
       const reply = await blocking.sendCommand([
@@ -291,8 +290,27 @@ export class CommandServer {
         COMMAND_STREAM,
         ">",
       ]) as [string, [string, string[] | null][]][] | null;
-      for (const [id, fields] of reply?.[0]?.[1] ?? []) await this.#handle(id, fields);
+      await this.#handleBatch(reply?.[0]?.[1] ?? []);
     }
+  }
+
+  /**
+   * Handles a batch of requests: one account's in stream order, different accounts' at once (a
+   * slow request, such as a character loading from the database, holds up only its own player).
+   */
+  async #handleBatch(entries: [string, string[] | null][]): Promise<void> {
+    const byAccount = new Map<string, [string, string[] | null][]>();
+    for (const entry of entries) {
+      const account = (entry[1] === null ? undefined : field(entry[1], "account")) ?? "";
+      const list = byAccount.get(account) ?? [];
+      list.push(entry);
+      byAccount.set(account, list);
+    }
+    await Promise.all(
+      [...byAccount.values()].map(async (list) => {
+        for (const [id, fields] of list) await this.#handle(id, fields);
+      }),
+    );
   }
 
   async #handle(id: string, fields: string[] | null): Promise<void> {

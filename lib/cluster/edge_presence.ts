@@ -86,8 +86,9 @@ export class EdgePresence implements PlayerPresence {
       if (isUnavailable(answer)) throw new PresenceError("unavailable", WORLD_AWAY);
       if (!answer.ok) throw new PresenceError(answer.code, answer.message);
       await this.#catchUp(answer.position);
-      if (hub.closing) throw new PresenceError("closing", "The server is shutting down");
       await this.#limitStreams(accountId);
+      // Checked after the last wait: the edge may have begun to stop meanwhile.
+      if (hub.closing) throw new PresenceError("closing", "The server is shutting down");
       const greeting = answer.greeting.map(replayFrame);
       const subscription = bus.subscribe(accountId, {
         lastEventId,

@@ -120,8 +120,9 @@ function serveOnConnection(): ServeOnConnection {
 }
 
 /** Accept errors that pass: the process is out of descriptors or memory for a moment, or a
- * client gave up before its connection was accepted. */
-const PASSING_ACCEPT_ERROR = /os error (23|24|103|105|12)\b/;
+ * client gave up before its connection was accepted (aborted, reset, or gone before its address
+ * could be read: a load balancer's health check closing at once gives ENOTCONN). */
+const PASSING_ACCEPT_ERROR = /os error (23|24|103|104|105|107|12)\b/;
 
 /** The process (24) or the system (23) is out of file descriptors. */
 const OUT_OF_DESCRIPTORS = /os error (23|24)\b/;
