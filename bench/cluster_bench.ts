@@ -145,7 +145,11 @@ if (!has("cluster-only")) {
       await start("edge", "edge-2", ports[1]),
     ];
     await using haproxy = await startHaproxy(edges.map((edge) => edge.url));
-    const crowd = await Crowd.create(haproxy.url, PLAYERS);
+    // --direct: every player on the first edge, no balancer (to tell the balancer's share).
+    const crowd = await Crowd.create(
+      has("direct") ? (edges[0] as BenchServer).url : haproxy.url,
+      PLAYERS,
+    );
     const setupStarted = performance.now();
     await crowd.setUp(32);
     const setupMs = Math.round(performance.now() - setupStarted);
@@ -156,9 +160,15 @@ if (!has("cluster-only")) {
 
     // 2. Steady traffic.
     {
+      const world = nodes.get("world") as BenchServer;
+      const worldCpuBefore = (await world.usage()).cpuMs;
       const { result: traffic, cpuMsPerThousand } = await measured(
         edges,
         () => crowd.traffic(RATE, SECONDS),
+      );
+      const worldCpuShare = round(
+        ((await world.usage()).cpuMs - worldCpuBefore) / ((SECONDS + 2) * 1000),
+        3,
       );
       const summary = summarize(traffic);
       report(
@@ -169,6 +179,7 @@ if (!has("cluster-only")) {
           seconds: SECONDS,
           ...summary,
           edgeCpuMsPerThousandDeliveries: cpuMsPerThousand,
+          worldCpuShare,
           singleCpuMsPerThousandDeliveries: singleCpu,
           setupMs,
           setupStreamRetries: crowd.connectRetries,

@@ -167,7 +167,13 @@ export async function startWorldRole(
         signal,
       }),
   );
-  const service = new WorldService({ ...parts, writer, registry: link.registry }, { logger: log });
+  // The linkdead check reads every player's stream counts at once: on a client of its own, so
+  // the burst does not queue ahead of the writer's entries and the answers on the main one.
+  const counts = new NodeRegistry(await link.blockingClient("presence"), {
+    node: { id: link.id, role: "world", startedAt: Date.now() },
+    ttlMs: settings.nodeTtlMs,
+  });
+  const service = new WorldService({ ...parts, writer, registry: counts }, { logger: log });
   const server = new CommandServer(link.redis, (request) => service.handle(request), {
     node: link.id,
     flushed: () => writer.flushed(),
@@ -180,7 +186,7 @@ export async function startWorldRole(
       keepRunning("reading commands", signal, log, (signal) => server.run(blocking, signal)),
     { critical: true },
   );
-  service.start(supervisor, Math.max(200, Math.floor(settings.nodeTtlMs / 4)));
+  service.start(supervisor, Math.max(200, Math.floor(settings.nodeTtlMs / 2)));
   return service;
 }
 

@@ -343,27 +343,32 @@ export class CommandServer {
       }
       // The answer promises the command's events are in the event stream.
       await this.#options.flushed();
-      await this.#redis.sendCommand([
+    }
+    const answer = JSON.stringify(outcome ?? null);
+    // Sent together (one round trip), run by Redis in this order: the answer is remembered
+    // before it is sent, and the request acknowledged last.
+    await Promise.all([
+      typeof earlier === "string" ? undefined : this.#redis.sendCommand([
         "SET",
         answeredKey,
-        JSON.stringify(outcome ?? null),
+        answer,
         "EX",
         String(ANSWERED_TTL_SECONDS),
-      ]);
-    }
-    await this.#redis.sendCommand([
-      "XADD",
-      reply,
-      "MAXLEN",
-      "~",
-      String(REPLY_KEEP),
-      "*",
-      "key",
-      key,
-      "outcome",
-      JSON.stringify(outcome ?? null),
+      ]),
+      this.#redis.sendCommand([
+        "XADD",
+        reply,
+        "MAXLEN",
+        "~",
+        String(REPLY_KEEP),
+        "*",
+        "key",
+        key,
+        "outcome",
+        answer,
+      ]),
+      this.#redis.sendCommand(["XACK", COMMAND_STREAM, WORLD_GROUP, id]),
     ]);
-    await this.#redis.sendCommand(["XACK", COMMAND_STREAM, WORLD_GROUP, id]);
   }
 }
 
