@@ -154,7 +154,7 @@ if (!has("cluster-only")) {
     await crowd.setUp(32);
     const setupMs = Math.round(performance.now() - setupStarted);
     console.error(
-      `cluster: set up ${PLAYERS} players in ${setupMs} ms (${crowd.connectRetries} streams retried)`,
+      `cluster: set up ${PLAYERS} players in ${setupMs} ms (${crowd.connectRetries} set-up requests retried)`,
     );
     for (const bot of crowd.bots) bot.reconnecting = true;
 
@@ -182,7 +182,7 @@ if (!has("cluster-only")) {
           worldCpuShare,
           singleCpuMsPerThousandDeliveries: singleCpu,
           setupMs,
-          setupStreamRetries: crowd.connectRetries,
+          setupRetries: crowd.connectRetries,
         },
         summary.sender.p99Ms <= 100 && summary.otherPlayer.p99Ms <= 100 && summary.lost === 0 &&
           summary.duplicated === 0,

@@ -67,7 +67,7 @@ export class Crowd {
   readonly #quiet = new Set<Bot>();
   readonly #reserved = new Set<Bot>();
   #nextToken = 1;
-  /** Streams refused at set-up and opened again. */
+  /** Streams and walks refused (503) at set-up and tried again. */
   connectRetries = 0;
   #report: TrafficReport = Crowd.#empty();
 
@@ -162,7 +162,13 @@ export class Crowd {
       for (
         const direction of this.#path(bot.room ?? this.#world.start, this.#homes.get(bot) ?? "")
       ) {
-        const { status } = await bot.command(`go ${direction}`);
+        let { status } = await bot.command(`go ${direction}`);
+        // A 503 (a node busy or restarting) is tried again, as the browser's player would.
+        for (let attempt = 1; status === 503 && attempt < 10; attempt++) {
+          this.connectRetries++;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          ({ status } = await bot.command(`go ${direction}`));
+        }
         if (status !== 202) throw new Error(`${bot.name} could not walk ${direction}: ${status}`);
       }
     });
