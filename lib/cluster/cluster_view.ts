@@ -17,8 +17,8 @@ export const CLUSTER_VIEW_TASK = "cluster.view";
 
 /** One node in the view. */
 export interface NodeView extends LiveNode {
-  /** How far its applied position is behind the event stream's newest entry, in milliseconds. */
-  lagMs?: number;
+  /** How many events its applied position is behind the event stream's newest entry. */
+  lagEvents?: number;
 }
 
 /** What `/admin/status` shows under `cluster`. */
@@ -68,7 +68,7 @@ export class ClusterView {
       >,
     ]);
     const streamHead = head[0]?.[0];
-    const headMs = streamHead === undefined ? undefined : idMs(streamHead);
+    const headEvent = streamHead === undefined ? undefined : eventOf(streamHead);
     this.#status = {
       node: this.#self.id,
       role: this.#self.role,
@@ -77,8 +77,8 @@ export class ClusterView {
       streamHead,
       nodes: nodes.map((node) => ({
         ...node,
-        ...(node.role === "edge" && node.position !== undefined && headMs !== undefined
-          ? { lagMs: Math.max(0, headMs - idMs(node.position)) }
+        ...(node.role === "edge" && node.position !== undefined && headEvent !== undefined
+          ? { lagEvents: Math.max(0, headEvent - eventOf(node.position)) }
           : {}),
       })),
       refreshedAt: Date.now(),
@@ -125,16 +125,16 @@ export class ClusterView {
         samples: edges.map((node) => ({ labels: { node: node.id }, value: node.streams ?? 0 })),
       },
       {
-        name: "mythos_cluster_edge_lag_ms",
-        help: "How far each edge's applied events are behind the event stream, in milliseconds",
+        name: "mythos_cluster_edge_lag_events",
+        help: "How many events each edge's applied position is behind the event stream",
         type: "gauge",
-        samples: edges.map((node) => ({ labels: { node: node.id }, value: node.lagMs ?? 0 })),
+        samples: edges.map((node) => ({ labels: { node: node.id }, value: node.lagEvents ?? 0 })),
       },
     ];
   }
 }
 
-/** The millisecond part of an entry id (event ids are milliseconds × 1000). */
-function idMs(id: string): number {
-  return Math.floor(Number(id.split("-")[0]) / 1000);
+/** The event id of an entry id (`<event id>-<n>`); event ids count one per event. */
+function eventOf(id: string): number {
+  return Number(id.split("-")[0]);
 }

@@ -6,8 +6,10 @@
  *
  * A published event's stream entry id is `<event id>-0`, so the SSE `id:` and the stream id are
  * the same number, and Redis refuses an entry that is not newer than the last. Other operations
- * are numbered after the event before them: `<event id>-1`, `-2`, ... History is trimmed by age
- * with `MINID ~` on the same scale as the ids (milliseconds × 1000).
+ * are numbered after the event before them: `<event id>-1`, `-2`, ... History is trimmed by age:
+ * the writer remembers when it wrote which id, and trims (`MINID ~`) below an id it wrote before
+ * the history began. (Event ids start from the clock but count events, so they say nothing of an
+ * entry's age.)
  *
  * @module
  */
@@ -65,6 +67,9 @@ export class EventLogWriter {
   #recorded = 0;
   #written = 0;
   #waiters: { upTo: number; resolve: () => void }[] = [];
+  /** Ids and when they were written (every entry below an id was written by then), oldest
+   * first, for trimming by age. */
+  #marks: { at: number; id: string }[] = [];
   #wake: (() => void) | undefined;
   /** Whether the batch being written was tried before (stale ids are then its own). */
   #retried = false;
@@ -138,6 +143,7 @@ export class EventLogWriter {
       }
       this.#queue = this.#queue.slice(batch.length);
       this.#written += batch.length;
+      this.#mark(batch[batch.length - 1]?.id as string);
       this.#waiters = this.#waiters.filter((waiter) => {
         if (waiter.upTo > this.#written) return true;
         waiter.resolve();
@@ -147,7 +153,8 @@ export class EventLogWriter {
   }
 
   async #write(batch: { id: string; operation: BusOperation }[]): Promise<void> {
-    const minId = `${(this.#now() - this.#historyMs) * 1000}`;
+    const minId = this.#trimBelow();
+    const trim = minId === undefined ? [] : ["MINID", "~", minId];
     // One pipeline: node-redis sends the commands of one tick together, and Redis runs them in
     // order. After a failure the whole batch is sent again; entries Redis already has are
     // refused as stale ids and skipped, so a retry never writes one twice.
@@ -156,9 +163,7 @@ export class EventLogWriter {
         this.#redis.sendCommand([
           "XADD",
           this.#key,
-          "MINID",
-          "~",
-          minId,
+          ...trim,
           id,
           ...encodeOperation(operation),
         ])
@@ -172,6 +177,26 @@ export class EventLogWriter {
       this.#retried = true;
       throw (results[failed] as PromiseRejectedResult).reason;
     }
+  }
+
+  /**
+   * The id below which every entry was written before the history began, or `undefined` when no
+   * entry is known to be that old.
+   */
+  #trimBelow(): string | undefined {
+    const cutoff = this.#now() - this.#historyMs;
+    // Keep the newest mark from before the history began; older ones are of no more use.
+    while ((this.#marks[1]?.at ?? Infinity) <= cutoff) this.#marks.shift();
+    const oldest = this.#marks[0];
+    return oldest !== undefined && oldest.at <= cutoff ? oldest.id : undefined;
+  }
+
+  /** Notes that everything up to `id` has been written, at most ten times a history. */
+  #mark(id: string): void {
+    const now = this.#now();
+    const last = this.#marks.at(-1);
+    if (last !== undefined && now - last.at < this.#historyMs / 10) return;
+    this.#marks.push({ at: now, id });
   }
 
   /** The stream id of the next entry: an event's own id, or numbered after the event before. */

@@ -7,7 +7,7 @@ import { assert, assertEquals } from "@std/assert";
 import { startTestCluster } from "../support/cluster.ts";
 import { TestPlayer } from "../support/player.ts";
 import { skipWithoutPostgres } from "../support/postgres.ts";
-import { skipWithoutRedis } from "../support/redis.ts";
+import { connectRedis, skipWithoutRedis } from "../support/redis.ts";
 import type { SseClient, SseFrame } from "../support/sse_client.ts";
 import { TEST_ADMIN_TOKEN } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
@@ -52,6 +52,10 @@ Deno.test({
   // Each player's own commands ran in the order they were sent.
   const order = (who: string) => annHeard.filter((say) => say.text.startsWith(who));
   assertEquals(order("ann").map((say) => say.text), sent.filter((text) => text.startsWith("ann")));
+  // /api/me at either edge is the world's live view of the character.
+  ann.base = two.url;
+  const me = await ann.me();
+  assertEquals([me.inWorld, (me.room as { id: string }).id], [true, "arkham.station"]);
 });
 
 Deno.test({
@@ -146,4 +150,33 @@ Deno.test({
   const onWorld = await cluster.world.fetch("/api/events");
   await onWorld.body?.cancel();
   assertEquals(onWorld.status, 404, "players go to edges");
+});
+
+Deno.test({
+  name:
+    "events keep reaching the edges once the event stream is older than the history: trimming goes by when entries were written, not by their ids",
+  ignore,
+}, async () => {
+  await using cluster = await startTestCluster({
+    env: { MYTHOS_HISTORY_MS: "1000", MYTHOS_LINKDEAD_GRACE_MS: "1000" },
+  });
+  const [one] = cluster.edges as [typeof cluster.edges[0]];
+  await using ann = await TestPlayer.register(one.url, "Ann");
+  await ann.connect();
+  await ann.expect("room.look");
+  await using redis = await connectRedis(cluster.redis.url);
+  const firstEntry = async () =>
+    ((await redis.sendCommand(["XRANGE", "mythos:events", "-", "+", "COUNT", "1"])) as [
+      string,
+      string[],
+    ][])[0]?.[0];
+  const before = await firstEntry();
+  // Talk until the world has trimmed its oldest entries (it trims as it writes).
+  let n = 0;
+  await waitFor(async () => {
+    await ann.do(`say filler ${n++}`);
+    return (await firstEntry()) !== before || undefined;
+  }, { message: "the event stream to be trimmed", interval: 200, timeout: 15_000 });
+  await ann.do("say after the trim");
+  await ann.expect("room.say", (data) => data.text === "after the trim");
 });
