@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertLessOrEqual, assertThrows } from "@std/assert";
 import { EventBus } from "../../lib/bus/event_bus.ts";
-import type { Frame } from "../../lib/bus/frame.ts";
+import { type Frame, snapshotFrame } from "../../lib/bus/frame.ts";
 import type { Subscription } from "../../lib/bus/subscription.ts";
 import { countListeners } from "../support/listeners.ts";
 import { present } from "../support/present.ts";
@@ -389,4 +389,27 @@ Deno.test("history is bounded by age too: an id older than the age bound resyncs
   using fresh = bus.subscribe("ann", { lastEventId: String(recent) });
   assertEquals(fresh.resumed, true);
   assertEquals(fresh.pendingFrames, 2);
+});
+
+Deno.test("a greeting made at an earlier id (an edge's, from the world) is followed by exactly the frames published after that id", () => {
+  const bus = new EventBus();
+  bus.open("ann");
+  const at = present(bus.publish(say("one"), { to: "player", key: "ann" }), "the first id");
+  bus.publish(say("two"), { to: "player", key: "ann" });
+  bus.publish(say("three"), { to: "all" });
+  const greeting = snapshotFrame({ type: "world.time", data: { hour: 8, daypart: "morning" } });
+  using subscription = bus.subscribe("ann", { greeting: () => [greeting], greetingAfter: at });
+  const frames: Frame[] = [];
+  for (let frame = subscription.take(); frame !== undefined; frame = subscription.take()) {
+    frames.push(frame);
+  }
+  assertEquals(frames.map((frame) => frame.type), ["world.time", "room.say", "room.say"]);
+  assert(
+    textOf(frames[1] as Frame).includes('"two"') && textOf(frames[2] as Frame).includes('"three"'),
+  );
+  // A greeting at the newest id (or later) is followed by nothing old.
+  using later = bus.subscribe("ann", { greeting: () => [greeting], greetingAfter: at + 100 });
+  assertEquals(later.take()?.type, "world.time");
+  assertEquals(later.take(), undefined);
+  bus.close();
 });
