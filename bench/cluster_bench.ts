@@ -29,32 +29,18 @@ import { startRedis } from "../tests/support/redis.ts";
 import { startHaproxy } from "../tests/support/haproxy.ts";
 import { freePort } from "../tests/support/browser.ts";
 import { flag, has } from "./lib/args.ts";
-import { Crowd, type TrafficReport } from "./lib/crowd.ts";
+import { Crowd } from "./lib/crowd.ts";
 import { type BenchServer, startBenchServer } from "./lib/server.ts";
-import { latencySummary, round } from "./lib/stats.ts";
+import { round } from "./lib/stats.ts";
+import { ScenarioReport, trafficSummary } from "./lib/report.ts";
 
 const PLAYERS = flag("players", 2000);
 const RATE = flag("rate", 200);
 const SECONDS = flag("seconds", 30);
 const verbose = has("verbose");
-let failed = false;
-
-function report(summary: Record<string, unknown>, passed: boolean): void {
-  failed ||= !passed;
-  console.log(JSON.stringify({ ...summary, passed }));
-}
-
-function summarize(traffic: TrafficReport) {
-  return {
-    commands: traffic.commands,
-    commandsPerSecond: traffic.commandsPerSecond,
-    sender: latencySummary(traffic.senderLatencies),
-    otherPlayer: latencySummary(traffic.otherLatencies),
-    refused: traffic.errors,
-    lost: traffic.lost,
-    duplicated: traffic.duplicated,
-  };
-}
+const scenarios = new ScenarioReport();
+const report = scenarios.report.bind(scenarios);
+const summarize = trafficSummary;
 
 /** Frames the node's hub handed to streams so far. */
 async function delivered(server: BenchServer): Promise<number> {
@@ -267,4 +253,4 @@ if (!has("cluster-only")) {
     for (const node of [...nodes.values()].reverse()) await node[Symbol.asyncDispose]();
   }
 }
-Deno.exit(failed ? 1 : 0);
+Deno.exit(scenarios.failed ? 1 : 0);

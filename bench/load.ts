@@ -27,9 +27,10 @@
 import { KvStore } from "../lib/store/kv_store.ts";
 import { flag, has } from "./lib/args.ts";
 import { eachLimited } from "./lib/bot.ts";
-import { Crowd, type TrafficReport } from "./lib/crowd.ts";
+import { Crowd } from "./lib/crowd.ts";
 import { startBenchServer } from "./lib/server.ts";
 import { latencySummary, round } from "./lib/stats.ts";
+import { ScenarioReport, trafficSummary } from "./lib/report.ts";
 
 const PLAYERS = flag("players", 2000);
 const RATE = flag("rate", 200);
@@ -42,24 +43,9 @@ const CROWDED_ROOM = "arkham.velmas_diner";
 const GRACE_MS = 10_000;
 const STALL_MS = 10_000;
 const verbose = has("verbose");
-let failed = false;
-
-function report(summary: Record<string, unknown>, passed: boolean): void {
-  failed ||= !passed;
-  console.log(JSON.stringify({ ...summary, passed }));
-}
-
-function summarize(traffic: TrafficReport) {
-  return {
-    commands: traffic.commands,
-    commandsPerSecond: traffic.commandsPerSecond,
-    sender: latencySummary(traffic.senderLatencies),
-    otherPlayer: latencySummary(traffic.otherLatencies),
-    errors: traffic.errors,
-    lost: traffic.lost,
-    duplicated: traffic.duplicated,
-  };
-}
+const scenarios = new ScenarioReport();
+const report = scenarios.report.bind(scenarios);
+const summarize = trafficSummary;
 
 async function waitUntil(
   check: () => Promise<boolean>,
@@ -260,4 +246,4 @@ await using server = await startBenchServer({
     );
   }
 }
-Deno.exitCode = failed ? 1 : 0;
+Deno.exitCode = scenarios.failed ? 1 : 0;

@@ -20,12 +20,8 @@ Deno.test({
 }, async () => {
   await using cluster = await startTestCluster();
   const [one, two] = cluster.edges as [typeof cluster.edges[0], typeof cluster.edges[0]];
-  await using ann = await TestPlayer.register(one.url, "Ann");
-  await ann.connect();
-  await ann.expect("room.look");
-  await using bob = await TestPlayer.register(two.url, "Bob");
-  await bob.connect();
-  await bob.expect("room.look");
+  await using ann = await TestPlayer.enter(one.url, "Ann");
+  await using bob = await TestPlayer.enter(two.url, "Bob");
   await ann.expect("room.enter", (data) => data.who === "Bob");
 
   const sent: string[] = [];
@@ -65,16 +61,10 @@ Deno.test({
 }, async () => {
   await using cluster = await startTestCluster();
   const [one, two] = cluster.edges as [typeof cluster.edges[0], typeof cluster.edges[0]];
-  await using ann = await TestPlayer.register(one.url, "Ann");
-  await ann.connect();
-  await ann.expect("room.look");
-  await using bob = await TestPlayer.register(one.url, "Bob");
-  await bob.connect();
-  await bob.expect("room.look");
+  await using ann = await TestPlayer.enter(one.url, "Ann");
+  await using bob = await TestPlayer.enter(one.url, "Bob");
   await ann.expect("room.enter", (data) => data.who === "Bob");
-  await using cat = await TestPlayer.register(two.url, "Cat");
-  await cat.connect();
-  await cat.expect("room.look");
+  await using cat = await TestPlayer.enter(two.url, "Cat");
   await ann.expect("room.enter", (data) => data.who === "Cat");
 
   // What an unbroken stream of Ann's would have shown: a second tab of hers on edge two.
@@ -128,9 +118,7 @@ Deno.test({
 }, async () => {
   await using cluster = await startTestCluster();
   const [one] = cluster.edges as [typeof cluster.edges[0]];
-  await using ann = await TestPlayer.register(one.url, "Ann");
-  await ann.connect();
-  await ann.expect("room.look");
+  await using ann = await TestPlayer.enter(one.url, "Ann");
   const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
   const status = await waitFor(async () => {
     const body = await (await one.fetch("/admin/status", { headers: auth })).json();
@@ -161,9 +149,7 @@ Deno.test({
     env: { MYTHOS_HISTORY_MS: "1000", MYTHOS_LINKDEAD_GRACE_MS: "1000" },
   });
   const [one] = cluster.edges as [typeof cluster.edges[0]];
-  await using ann = await TestPlayer.register(one.url, "Ann");
-  await ann.connect();
-  await ann.expect("room.look");
+  await using ann = await TestPlayer.enter(one.url, "Ann");
   await using redis = await connectRedis(cluster.redis.url);
   const firstEntry = async () =>
     ((await redis.sendCommand(["XRANGE", "mythos:events", "-", "+", "COUNT", "1"])) as [

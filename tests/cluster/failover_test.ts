@@ -84,9 +84,7 @@ Deno.test({
 }, async () => {
   await using cluster = await startTestCluster({ env: { MYTHOS_MAX_STREAMS: "2" } });
   const [one, two] = cluster.edges as [typeof cluster.edges[0], typeof cluster.edges[0]];
-  await using bob = await TestPlayer.register(one.url, "Bob");
-  await bob.connect();
-  await bob.expect("room.look");
+  await using bob = await TestPlayer.enter(one.url, "Bob");
   await using ann = await TestPlayer.register(one.url, "Ann");
   const first = await ann.connect();
   await ann.expect("room.look");
@@ -118,9 +116,7 @@ Deno.test({
 }, async () => {
   await using cluster = await startTestCluster();
   const [edge] = cluster.edges as [typeof cluster.edges[0]];
-  await using ann = await TestPlayer.register(edge.url, "Ann");
-  await ann.connect();
-  await ann.expect("room.look");
+  await using ann = await TestPlayer.enter(edge.url, "Ann");
   const acknowledged: string[] = [];
   for (let i = 0; i < 5; i++) {
     await ann.do(`say before ${i}`);
@@ -197,12 +193,8 @@ Deno.test({
   await using haproxy = await startHaproxy([survivor.url, doomedUrl]);
 
   // One player is on the doomed edge directly and will not come back.
-  await using watcher = await TestPlayer.register(survivor.url, "Watcher");
-  await watcher.connect();
-  await watcher.expect("room.look");
-  await using gone = await TestPlayer.register(doomedUrl, "Gone");
-  await gone.connect();
-  await gone.expect("room.look");
+  await using watcher = await TestPlayer.enter(survivor.url, "Watcher");
+  await using gone = await TestPlayer.enter(doomedUrl, "Gone");
   await watcher.expect("room.enter", (data) => data.who === "Gone");
 
   const players: LedgerPlayer[] = [];

@@ -48,6 +48,14 @@ export class TestPlayer implements AsyncDisposable {
     return new TestPlayer(base, body.player.name, cookieHeader(response));
   }
 
+  /** Registers a new player, opens its stream and reads up to its room: in the world. */
+  static async enter(base: URL, name: string): Promise<TestPlayer> {
+    const player = await TestPlayer.register(base, name);
+    await player.connect();
+    await player.expect("room.look");
+    return player;
+  }
+
   /** The most recently opened stream. */
   get stream(): SseClient {
     const stream = this.streams.at(-1);

@@ -1,0 +1,34 @@
+/**
+ * How the load benchmarks report: one JSON line per scenario, and whether any missed its target.
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-console
+
+import type { TrafficReport } from "./crowd.ts";
+import { latencySummary } from "./stats.ts";
+
+/** Collects scenario lines; `failed` says whether any missed its target. */
+export class ScenarioReport {
+  /** Whether a scenario has missed its target. */
+  failed = false;
+
+  /** Prints one scenario's figures with whether it passed. */
+  report(summary: Record<string, unknown>, passed: boolean): void {
+    this.failed ||= !passed;
+    console.log(JSON.stringify({ ...summary, passed }));
+  }
+}
+
+/** A stretch of traffic as the reports show it. */
+export function trafficSummary(traffic: TrafficReport) {
+  return {
+    commands: traffic.commands,
+    commandsPerSecond: traffic.commandsPerSecond,
+    sender: latencySummary(traffic.senderLatencies),
+    otherPlayer: latencySummary(traffic.otherLatencies),
+    errors: traffic.errors,
+    lost: traffic.lost,
+    duplicated: traffic.duplicated,
+  };
+}
