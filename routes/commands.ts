@@ -6,6 +6,7 @@
 
 import { Hono } from "hono";
 import { MAX_COMMAND_LENGTH, sanitizeInput } from "../lib/game/commands/parser.ts";
+import { WORLD_AWAY } from "../lib/cluster/world_client.ts";
 import type { Submission } from "../lib/game/game.ts";
 import { HttpError } from "../lib/http/errors.ts";
 import { readJsonObject } from "../lib/http/requests.ts";
@@ -65,9 +66,7 @@ export function commandRoutes(deps: CommandDeps): Hono {
       throw new HttpError(
         503,
         "unavailable",
-        result.reason === "closing"
-          ? "The server is restarting"
-          : "The game world is not answering; try again shortly",
+        result.reason === "closing" ? "The server is restarting" : WORLD_AWAY,
         { "retry-after": "2" },
       );
     }

@@ -22,7 +22,7 @@ import { isUnavailable } from "./command_channel.ts";
 import type { ControlChannel, ControlMessage } from "./control_channel.ts";
 import type { EventLogReader } from "./event_log.ts";
 import type { NodeRegistry } from "./node_registry.ts";
-import type { WorldClient } from "./world_client.ts";
+import { WORLD_AWAY, type WorldClient } from "./world_client.ts";
 
 /** What an edge's presence joins. */
 export interface EdgePresenceParts {
@@ -49,8 +49,6 @@ export interface EdgePresenceOptions {
   /** Where trouble is logged. */
   logger?: Logger;
 }
-
-const WORLD_AWAY = "The game world is not answering; try again shortly";
 
 /** Opens players' streams on an edge. */
 export class EdgePresence implements PlayerPresence {

@@ -10,14 +10,12 @@ import { HttpError } from "../http/errors.ts";
 import { type CommandClient, isUnavailable, UNAVAILABLE } from "./command_channel.ts";
 import type { OpenAnswer } from "./world_service.ts";
 
+/** What a player is told when the world does not answer in time. */
+export const WORLD_AWAY = "The game world is not answering; try again shortly";
+
 /** What an edge answers when the world does not answer in time. */
 export function worldUnavailable(): HttpError {
-  return new HttpError(
-    503,
-    "unavailable",
-    "The game world is not answering; try again shortly",
-    { "retry-after": "2" },
-  );
+  return new HttpError(503, "unavailable", WORLD_AWAY, { "retry-after": "2" });
 }
 
 /** Sends the routes' game calls to the world node. */
