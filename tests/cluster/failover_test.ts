@@ -65,7 +65,15 @@ Deno.test({
   assertEquals(report.exitCode, 0, JSON.stringify(report));
   await waitFor(() => players.every((player) => player.heard.size === sent.length) || undefined, {
     message: "every player to hear every message",
-    timeout: 30_000,
+    // Two hundred reconnections on a machine whose cores are busy with other work take time.
+    timeout: 90_000,
+  }).catch((error) => {
+    const behind = players.filter((player) => player.heard.size < sent.length).map((player) =>
+      `${player.player.name}: heard ${player.heard.size}/${sent.length}, connects ${player.connects}, shutdowns ${player.shutdowns}, missing ${
+        sent.filter((text) => !player.heard.has(text)).slice(0, 3).join(", ")
+      }`
+    );
+    throw new Error(`${error.message}; ${behind.length} behind: ${behind.slice(0, 5).join("; ")}`);
   });
   const lost = players.flatMap((player) => sent.filter((text) => !player.heard.has(text)));
   const duplicated = players.flatMap((player) =>
