@@ -59,11 +59,15 @@ try {
     const xml = await Deno.readTextFile(report).catch(() => "");
     // Each failing test case is a <testcase ...> element with a <failure> inside.
     for (
-      const match of xml.matchAll(/<testcase name="([^"]*)" classname="([^"]*)"[^>]*>\s*<failure/g)
+      const match of xml.matchAll(
+        /<testcase name="([^"]*)" classname="([^"]*)"[^>]*>\s*<failure([^>]*)>([\s\S]*?)<\/failure>/g,
+      )
     ) {
-      const name = `${match[2]} > ${match[1]}`.replaceAll("&quot;", '"').replaceAll("&apos;", "'")
-        .replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+      const name = unescapeXml(`${match[2]} > ${match[1]}`);
       failures.set(name, (failures.get(name) ?? 0) + 1);
+      // Why it failed, so a failure that happens once in three runs can be understood.
+      const why = unescapeXml(`${match[3]} ${match[4]}`).replace(/\s+/g, " ").trim();
+      console.error(`  run ${run}: ${name}: ${why.slice(0, 600)}`);
     }
     if (!result.success) failedRuns++;
     console.error(
@@ -89,3 +93,8 @@ console.log(JSON.stringify({
   msPerRun: Math.round(durations.reduce((a, b) => a + b, 0) / durations.length),
 }));
 Deno.exit(failedRuns === 0 && failures.size === 0 ? 0 : 1);
+
+function unescapeXml(text: string): string {
+  return text.replaceAll("&quot;", '"').replaceAll("&apos;", "'").replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+}

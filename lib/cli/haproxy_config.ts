@@ -42,6 +42,9 @@ export function haproxyConfig(settings: HaproxySettings): string {
     // the server's heartbeats keep it well inside it.
     "  timeout tunnel 1h",
     "  timeout http-request 10s",
+    // A health check answered late is not a dead edge: without this the check's own interval
+    // is its timeout, and a busy edge (or machine) would be taken out of the pool.
+    "  timeout check 2s",
     "  retries 2",
     // A 503 from an edge that is stopping (or a refused connection) goes to another edge. Not
     // for POSTs: a command answered 503 after its deadline might yet run, so it is not resent.

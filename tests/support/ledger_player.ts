@@ -54,6 +54,8 @@ export class LedgerPlayer implements AsyncDisposable {
         stream = await SseClient.connect(new URL("/api/events", this.#url), {
           headers: { cookie: this.player.cookie },
           lastEventId: this.#lastEventId,
+          // Opening waits for the world and for this edge to catch up: slow on a busy machine.
+          timeout: 30_000,
         });
       } catch {
         continue; // the balancer had no edge for a moment: try again

@@ -112,11 +112,19 @@ export class SseClient implements AsyncDisposable {
     const controller = new AbortController();
     const headers: Record<string, string> = { accept: "text/event-stream", ...options.headers };
     if (options.lastEventId !== undefined) headers["last-event-id"] = options.lastEventId;
-    const response = await withTimeout(
-      fetch(url, { headers, signal: controller.signal }),
-      options.timeout ?? 5000,
-      `the response from ${url}`,
-    );
+    let response: Response;
+    try {
+      response = await withTimeout(
+        fetch(url, { headers, signal: controller.signal }),
+        options.timeout ?? 5000,
+        `the response from ${url}`,
+      );
+    } catch (error) {
+      // A request given up on is cancelled: left running, the server would open a stream
+      // nobody reads (and count it against the player's tabs).
+      controller.abort();
+      throw error;
+    }
     return new SseClient(response, controller);
   }
 
