@@ -66,7 +66,7 @@ Deno.test({
   await waitFor(() => players.every((player) => player.heard.size === sent.length) || undefined, {
     message: "every player to hear every message",
     // Two hundred reconnections on a machine whose cores are busy with other work take time.
-    timeout: 90_000,
+    timeout: 180_000,
   }).catch((error) => {
     const behind = players.filter((player) => player.heard.size < sent.length).map((player) =>
       `${player.player.name}: heard ${player.heard.size}/${sent.length}, connects ${player.connects}, shutdowns ${player.shutdowns}, missing ${
