@@ -8,7 +8,7 @@
 import type { CharacterSummary, Submission } from "../game/game.ts";
 import { HttpError } from "../http/errors.ts";
 import { type CommandClient, isUnavailable, UNAVAILABLE } from "./command_channel.ts";
-import type { OpenAnswer } from "./world_service.ts";
+import type { CallArguments, OpenAnswer } from "./world_service.ts";
 
 /** What a player is told when the world does not answer in time. */
 export const WORLD_AWAY = "The game world is not answering; try again shortly";
@@ -51,13 +51,7 @@ export class WorldClient {
    * @throws {HttpError} 503 when the world does not answer.
    */
   async logout(accountId: string): Promise<void> {
-    const answer = await this.#commands.send<null>({
-      key: newKey(),
-      account: accountId,
-      kind: "logout",
-      command: "{}",
-    });
-    if (isUnavailable(answer)) throw worldUnavailable();
+    await this.#call<null>(accountId, "logout", {});
   }
 
   /**
@@ -65,15 +59,8 @@ export class WorldClient {
    *
    * @throws {HttpError} 503 when the world does not answer.
    */
-  async describe(accountId: string, name: string): Promise<CharacterSummary> {
-    const answer = await this.#commands.send<CharacterSummary>({
-      key: newKey(),
-      account: accountId,
-      kind: "describe",
-      command: JSON.stringify({ name }),
-    });
-    if (isUnavailable(answer)) throw worldUnavailable();
-    return answer;
+  describe(accountId: string, name: string): Promise<CharacterSummary> {
+    return this.#call<CharacterSummary>(accountId, "describe", { name });
   }
 
   /**
@@ -83,13 +70,23 @@ export class WorldClient {
    * the character's next entry).
    */
   async setAdmin(accountId: string, admin: boolean): Promise<void> {
-    const answer = await this.#commands.send<null>({
+    await this.#call<null>(accountId, "admin", { admin });
+  }
+
+  /** Sends a call with its arguments; its answer, or a 503 when the world does not answer. */
+  async #call<Answer>(
+    accountId: string,
+    kind: "logout" | "describe" | "admin",
+    args: CallArguments,
+  ): Promise<Answer> {
+    const answer = await this.#commands.send<Answer>({
       key: newKey(),
       account: accountId,
-      kind: "admin",
-      command: JSON.stringify({ admin }),
+      kind,
+      command: JSON.stringify(args),
     });
     if (isUnavailable(answer)) throw worldUnavailable();
+    return answer;
   }
 }
 
