@@ -6,7 +6,7 @@
 // deno-lint-ignore-file no-console
 
 import type { TrafficReport } from "./crowd.ts";
-import { latencySummary } from "./stats.ts";
+import { type LatencySummary, latencySummary } from "./stats.ts";
 
 /** Collects scenario lines; `failed` says whether any missed its target. */
 export class ScenarioReport {
@@ -21,7 +21,25 @@ export class ScenarioReport {
 }
 
 /** A stretch of traffic as the reports show it. */
-export function trafficSummary(traffic: TrafficReport) {
+export interface TrafficSummary {
+  /** Commands sent. */
+  commands: number;
+  /** Commands sent per second. */
+  commandsPerSecond: number;
+  /** From a command's POST to its sender hearing its event. */
+  sender: LatencySummary;
+  /** From a command's POST to another player hearing its event. */
+  otherPlayer: LatencySummary;
+  /** Commands answered with anything but 202, or not answered. */
+  errors: number;
+  /** Expected deliveries that did not arrive. */
+  lost: number;
+  /** Deliveries that arrived more than once. */
+  duplicated: number;
+}
+
+/** A stretch of traffic as the reports show it. */
+export function trafficSummary(traffic: TrafficReport): TrafficSummary {
   return {
     commands: traffic.commands,
     commandsPerSecond: traffic.commandsPerSecond,

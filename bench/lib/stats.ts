@@ -32,10 +32,20 @@ export function slope(points: { x: number; y: number }[]): number {
   return den === 0 ? 0 : num / den;
 }
 
+/** How many latencies, and their p50, p99 and max in milliseconds. */
+export interface LatencySummary {
+  /** How many were measured. */
+  count: number;
+  /** The median, in milliseconds. */
+  p50Ms: number;
+  /** The 99th percentile, in milliseconds. */
+  p99Ms: number;
+  /** The largest, in milliseconds. */
+  maxMs: number;
+}
+
 /** p50, p99 and max of latencies, in milliseconds, rounded. */
-export function latencySummary(
-  values: number[],
-): { count: number; p50Ms: number; p99Ms: number; maxMs: number } {
+export function latencySummary(values: number[]): LatencySummary {
   return {
     count: values.length,
     p50Ms: round(percentile(values, 0.5)),

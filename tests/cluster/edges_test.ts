@@ -118,7 +118,7 @@ Deno.test({
 }, async () => {
   await using cluster = await startTestCluster();
   const [one] = cluster.edges as [typeof cluster.edges[0]];
-  await using ann = await TestPlayer.enter(one.url, "Ann");
+  await using _ann = await TestPlayer.enter(one.url, "Ann");
   const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
   const status = await waitFor(async () => {
     const body = await (await one.fetch("/admin/status", { headers: auth })).json();

@@ -202,7 +202,7 @@ Deno.test({
 
   // One player is on the doomed edge directly and will not come back.
   await using watcher = await TestPlayer.enter(survivor.url, "Watcher");
-  await using gone = await TestPlayer.enter(doomedUrl, "Gone");
+  await using _gone = await TestPlayer.enter(doomedUrl, "Gone");
   await watcher.expect("room.enter", (data) => data.who === "Gone");
 
   const players: LedgerPlayer[] = [];
