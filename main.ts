@@ -35,21 +35,26 @@ import { processMetrics } from "./lib/metrics.ts";
 import { serve, type Served } from "./lib/http/serve.ts";
 import { defaultMaxConnections, readFileLimit } from "./lib/http/file_limit.ts";
 import { createLogger, errorFields, type Logger } from "./lib/log.ts";
-import { startRealtime } from "./lib/realtime.ts";
+import { type Realtime, startRealtime } from "./lib/realtime.ts";
 import { DataDirLockedError } from "./lib/store/data_dir_lock.ts";
 import { openStore } from "./lib/store/open_store.ts";
-import { StoreUnavailableError } from "./lib/store/store.ts";
+import { canFenceWorld, StoreUnavailableError } from "./lib/store/store.ts";
 import { StoreHealth } from "./lib/store/store_health.ts";
 import { startStoreTasks } from "./lib/store/store_tasks.ts";
 import { AdminRights } from "./lib/accounts/admin_rights.ts";
 import {
+  type ClusterLink,
   type ClusterSettings,
   joinCluster,
   startEdgeRole,
   startWorldRole,
+  WORLD_TASKS,
+  type WorldFence,
 } from "./lib/cluster/cluster_node.ts";
-import { type EventLogReader, EventLogWriter } from "./lib/cluster/event_log.ts";
-import { RedisUnavailableError } from "./lib/cluster/redis.ts";
+import { EventLogReader, EventLogWriter, firstEventIdAfter } from "./lib/cluster/event_log.ts";
+import { FencedOutError } from "./lib/cluster/fence.ts";
+import { WorldLease } from "./lib/cluster/world_lease.ts";
+import { keepRunning, RedisUnavailableError } from "./lib/cluster/redis.ts";
 import type { Metric } from "./lib/metrics.ts";
 import type { PlayerPresence } from "./lib/presence/presence.ts";
 import type { SseHub } from "./lib/sse/hub.ts";
@@ -122,7 +127,11 @@ export async function startServer(
       adminRights,
       worldData,
     };
-    const node = config.role === "edge" ? await startEdgeNode(base) : await startGameNode(base);
+    const node = config.role === "edge"
+      ? await startEdgeNode(base)
+      : config.role === "world"
+      ? await startWorldNode(base)
+      : await startGameNode(base);
     const throttle = new LoginThrottle({
       perAddressPerMinute: config.loginAttemptsPerMinute,
       failuresPerName: config.loginFailuresPerName,
@@ -256,32 +265,39 @@ interface RoleParts {
   listening?(url: URL): void;
 }
 
-/** The game in this process: the single process (`all`), or a cluster's world node. */
-async function startGameNode(base: NodeBase): Promise<RoleParts> {
+/** What a cluster's world node brings to the game once it holds the world lease. */
+interface HeldWorld {
+  link: ClusterLink;
+  settings: ClusterSettings;
+  lease: WorldLease;
+  fence: WorldFence;
+  /** The bus and hub that followed the event stream while standing by. */
+  realtime: Realtime;
+  /** The event stream's newest entry, which the bus has applied. */
+  streamHead: string;
+}
+
+/** The game's parts, and the event-stream position its writer has recorded (a world node). */
+interface GameNode extends RoleParts {
+  /** The newest event-stream entry recorded, on a cluster's world node. */
+  position(): string | undefined;
+}
+
+/**
+ * The game in this process: the single process (`all`), or the game of a cluster's world node
+ * that holds the world lease (`held`).
+ */
+async function startGameNode(base: NodeBase, held?: HeldWorld): Promise<GameNode> {
   const { config, logger, supervisor, store, storeHealth, adminRights, worldData } = base;
-  const cluster = config.role === "world" ? clusterSettings(config, "world") : undefined;
-  let listeningAt: URL | undefined;
-  let writer: EventLogWriter | undefined;
-  const link = cluster === undefined ? undefined : await joinCluster(
-    supervisor,
-    cluster,
-    logger,
-    () => ({ position: writer?.position, url: listeningAt?.href }),
-  );
-  if (link !== undefined) {
-    writer = new EventLogWriter(link.redis, {
-      historyMs: config.historyMs,
-      logger: logger.child({ part: "cluster", node: link.id }),
-    });
-  }
+  const writer = held === undefined ? undefined : new EventLogWriter(held.link.redis, {
+    historyMs: config.historyMs,
+    fenceToken: held.fence.token,
+    continueAfter: held.streamHead,
+    logger: logger.child({ part: "cluster", node: held.link.id }),
+  });
   const world = new World(worldData, await store.loadPlacements());
   const clock = new MythosClock((await store.getMeta<{ hour: number }>("clock"))?.hour ?? 8);
-  const realtime = startRealtime(
-    supervisor,
-    config,
-    logger,
-    writer === undefined ? {} : { onOperation: (operation) => writer.record(operation) },
-  );
+  const realtime = held?.realtime ?? startRealtime(supervisor, config, logger);
   const countdown = new ShutdownCountdown(
     supervisor,
     (text) =>
@@ -306,34 +322,152 @@ async function startGameNode(base: NodeBase): Promise<RoleParts> {
     logger,
     isAdmin: (accountId) => adminRights.isAdmin(accountId),
   });
-  if (link !== undefined && cluster !== undefined && writer !== undefined) {
+  if (held !== undefined && writer !== undefined) {
+    // The bus followed the earlier world's record; from here it is the record. Its events are
+    // numbered after everything in the stream.
+    realtime.bus.startRecording(
+      (operation) => writer.record(operation),
+      await firstEventIdAfter(held.link.redis),
+    );
+    // The characters the earlier world had in the world come back as they were saved; their
+    // streams at the edges go on.
+    const resumed = await presence.resumeAll(realtime.bus.keys());
+    logger.info("took over the world's players", { resumed });
     await startWorldRole(
       supervisor,
-      link,
+      held.link,
       writer,
       { game, bus: realtime.bus, presence },
-      cluster,
+      held.settings,
       logger,
+      held.fence,
     );
   }
   return {
-    players: link === undefined ? { presence, commands: game, describer: game } : undefined,
+    players: held === undefined ? { presence, commands: game, describer: game } : undefined,
     adminApplied: (accountId, admin) => game.setAdmin(accountId, admin),
-    unavailable: () =>
-      link !== undefined && !link.redis.isReady
-        ? "Redis cannot be reached; the cluster is waiting for it"
-        : undefined,
+    unavailable: () => undefined,
     status: () => ({
       ...realtime.status(),
       players: game.playerStats(),
       commands: game.commandsRun,
-      ...(link === undefined ? {} : { cluster: link.view.status }),
     }),
-    metrics: () => [...realtime.metrics(), ...gameMetrics(game), ...(link?.metrics() ?? [])],
+    metrics: () => [...realtime.metrics(), ...gameMetrics(game)],
     startTasks: (throttle) => {
-      startGameTasks(supervisor, { game, throttle, storeHealth }, config);
+      startGameTasks(supervisor, {
+        game,
+        throttle,
+        storeHealth,
+        // A planned stop keeps the lease while saving, then hands it to a standby at once.
+        whileSaving: held === undefined ? undefined : (saving) => held.lease.handOverAfter(saving),
+      }, config);
       startPresenceTasks(supervisor, presence);
     },
+    position: () => writer?.position,
+  };
+}
+
+/** Names of a world node's lease tasks. */
+const WORLD_LEASE_TASKS = {
+  standby: "world.standby",
+  hold: "world.lease",
+} as const;
+
+/**
+ * A cluster's world node: stands by (serving `/admin/status`, `/readyz` answering 503) until it
+ * holds the world lease, then loads the world from the database and runs the game. Losing the
+ * lease, or finding its writes fenced out, stops the node (exit 1): run it under a supervisor
+ * that restarts it, and it comes back as a standby.
+ */
+async function startWorldNode(base: NodeBase): Promise<RoleParts> {
+  const { config, logger, supervisor, store } = base;
+  const settings = clusterSettings(config, "world");
+  let listeningAt: URL | undefined;
+  let game: GameNode | undefined;
+  const link = await joinCluster(supervisor, settings, logger, () => ({
+    position: game?.position(),
+    url: listeningAt?.href,
+    standby: game === undefined,
+  }));
+  // loadConfig refuses a cluster role without MYTHOS_DATABASE_URL, and that store fences.
+  if (!canFenceWorld(store)) throw new TypeError("A world node needs the PostgreSQL store");
+  const log = logger.child({ part: "cluster", node: link.id });
+  const lease = new WorldLease(link.redis, {
+    node: link.id,
+    leaseMs: config.worldLeaseMs,
+    logger: log,
+  });
+  const fencedOut = (error: Error) => {
+    log.error("this node no longer holds the world lease; stopping", {
+      error: errorFields(error),
+    });
+    // Awaited through the supervisor's `finished`, like any shutdown.
+    supervisor.shutdown({ reason: "lost the world lease", exitCode: 1 }).catch(() => {});
+  };
+  // Standing by, the node follows the event stream into a bus of its own (as an edge does), so a
+  // takeover carries on every mailbox, topic and history: the players' streams at the edges go on.
+  const realtime = startRealtime(supervisor, config, logger, { firstId: 1 });
+  const follower = new EventLogReader(await link.blockingClient("events"), realtime.bus, {
+    logger: log,
+  });
+  const following = supervisor.spawn(
+    WORLD_TASKS.follow,
+    (signal) =>
+      keepRunning("following the event stream", signal, log, (signal) => follower.run(signal)),
+  );
+  const throttle = Promise.withResolvers<LoginThrottle>();
+  supervisor.spawn(WORLD_LEASE_TASKS.standby, async (signal) => {
+    const waitingSince = performance.now();
+    const token = await lease.acquire(signal);
+    supervisor.spawn(WORLD_LEASE_TASKS.hold, async (signal) => {
+      try {
+        await lease.hold(signal);
+      } catch (error) {
+        if (!(error instanceof FencedOutError)) throw error;
+        fencedOut(error);
+      }
+    }, { critical: true });
+    const loadingSince = performance.now();
+    // Claimed before loading: writes of an earlier world still in flight finish first, and any
+    // after this are refused, so what is loaded is final.
+    await store.claimWorld(token, () => fencedOut(new FencedOutError()));
+    // The earlier world can no longer append (its token is refused): what the stream holds now
+    // is final. Read to its end.
+    await following.stop("took the world lease");
+    while ((await follower.readOnce()) > 0) {
+      // Catching up with the last entries the earlier world wrote.
+    }
+    game = await startGameNode(base, {
+      link,
+      settings,
+      lease,
+      fence: { token, onFencedOut: fencedOut },
+      realtime,
+      streamHead: follower.lastApplied,
+    });
+    game.startTasks(await throttle.promise);
+    log.info("running the world", {
+      token,
+      stoodByMs: Math.round(loadingSince - waitingSince),
+      loadMs: Math.round(performance.now() - loadingSince),
+    });
+  }, { critical: true, restart: false });
+  return {
+    adminApplied: (accountId, admin) => game?.adminApplied(accountId, admin),
+    unavailable: () =>
+      !link.redis.isReady
+        ? "Redis cannot be reached; the cluster is waiting for it"
+        : game === undefined
+        ? "Standing by: another node runs the world"
+        : undefined,
+    status: () => ({
+      ...(game?.status() ?? realtime.status()),
+      world: game === undefined ? "standby" : "running",
+      lease: { token: lease.token, held: lease.held },
+      cluster: link.view.status,
+    }),
+    metrics: () => [...(game?.metrics() ?? []), ...link.metrics()],
+    startTasks: (given) => throttle.resolve(given),
     listening: (url) => {
       listeningAt = url;
     },

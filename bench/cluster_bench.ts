@@ -120,6 +120,10 @@ if (!has("cluster-only")) {
   const start = async (role: "world" | "edge", id: string, port = 0) => {
     const server = await startBenchServer(clusterEnv(role, id, port), verbose);
     nodes.set(id, server);
+    if (role === "world") {
+      // A world node stands by until it holds the world lease (at once, unless one still does).
+      await server.lines.wait((line) => line.msg === "running the world", 60_000, "the world");
+    }
     return server;
   };
   try {

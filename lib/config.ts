@@ -410,6 +410,12 @@ export const SETTINGS = {
     { min: 100, max: 120_000 },
     "an edge answers 503 when the world has not answered a request within this",
   ),
+  worldLeaseMs: integer(
+    "MYTHOS_WORLD_LEASE_MS",
+    3_000,
+    { min: 300, max: 600_000 },
+    "how long the world lease lasts unrenewed: a standby takes over this long after the world node stops",
+  ),
   nodeTtlMs: integer(
     "MYTHOS_NODE_TTL_MS",
     5_000,

@@ -125,7 +125,7 @@ export class EventBus {
   #published = 0;
   #lastId: number;
   #closed = false;
-  readonly #onOperation: ((operation: BusOperation) => void) | undefined;
+  #onOperation: ((operation: BusOperation) => void) | undefined;
 
   /** Creates an empty bus. */
   constructor(options: EventBusOptions = {}) {
@@ -159,6 +159,31 @@ export class EventBus {
   /** Whether `key` has an open mailbox. */
   has(key: string): boolean {
     return this.#mailboxes.has(key);
+  }
+
+  /** The keys of every open mailbox. */
+  keys(): string[] {
+    return [...this.#mailboxes.keys()];
+  }
+
+  /** The topics `key`'s mailbox is in (none when it is not open). */
+  topicsOf(key: string): readonly string[] {
+    return this.#mailboxes.get(key)?.topics ?? [];
+  }
+
+  /**
+   * Starts recording this bus's own operations through `onOperation`, from its newest id on: a
+   * standby world's bus, which has followed the record with {@linkcode EventBus.apply}, takes
+   * over as the world's. Operations applied before are not recorded again.
+   *
+   * `nextId` is the lowest id its next event may have (after whatever the record holds).
+   *
+   * @throws {Error} when the bus records already.
+   */
+  startRecording(onOperation: (operation: BusOperation) => void, nextId = 0): void {
+    if (this.#onOperation !== undefined) throw new Error("The event bus records already");
+    this.#onOperation = onOperation;
+    this.#lastId = Math.max(this.#lastId, nextId - 1);
   }
 
   /** Live subscriptions of `key` (its open streams). */

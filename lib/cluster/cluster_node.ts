@@ -16,7 +16,8 @@ import { ClusterView } from "./cluster_view.ts";
 import { CommandClient, CommandServer } from "./command_channel.ts";
 import { ControlChannel } from "./control_channel.ts";
 import { EdgePresence } from "./edge_presence.ts";
-import { EventLogReader, EventLogWriter, type RedisClient } from "./event_log.ts";
+import { EventLogReader, type EventLogWriter, type RedisClient } from "./event_log.ts";
+import { FencedOutError } from "./fence.ts";
 import { NodeRegistry, type NodeReport } from "./node_registry.ts";
 import { closeRedis, keepRunning, openRedis } from "./redis.ts";
 import { WorldClient } from "./world_client.ts";
@@ -132,6 +133,7 @@ export async function joinCluster(
 
 /** Names of the world role's tasks. */
 export const WORLD_TASKS = {
+  follow: "cluster.events.follow",
   write: "cluster.events.write",
   snapshot: "cluster.snapshot",
   commands: "cluster.commands",
@@ -144,9 +146,36 @@ export const EDGE_TASKS = {
   control: "cluster.control",
 } as const;
 
+/** The world lease this node holds, as the world's writers need it. */
+export interface WorldFence {
+  /** The lease's fencing token. */
+  token: number;
+  /** Stops the node: another world holds the lease now. */
+  onFencedOut(error: FencedOutError): void;
+}
+
 /**
- * Starts the world's side: the event writer (critical: a world that cannot record is stale), the
- * bus snapshots edges start from, the command server and the linkdead check.
+ * Runs `body`; a {@linkcode FencedOutError} stops the node through `fence` instead of failing
+ * (and restarting) the task: a world that another has fenced out must not try again.
+ */
+function stoppingWhenFenced(
+  fence: WorldFence,
+  body: (signal: AbortSignal) => Promise<void>,
+): (signal: AbortSignal) => Promise<void> {
+  return async (signal) => {
+    try {
+      await body(signal);
+    } catch (error) {
+      if (!(error instanceof FencedOutError)) throw error;
+      fence.onFencedOut(error);
+    }
+  };
+}
+
+/**
+ * Starts the world's side, once this node holds the world lease: the event writer (critical: a
+ * world that cannot record is stale), the bus snapshots edges start from, the command server and
+ * the linkdead check. `writer` must carry the lease's token; so do the answers.
  */
 export async function startWorldRole(
   supervisor: Supervisor,
@@ -155,9 +184,12 @@ export async function startWorldRole(
   parts: Omit<WorldServiceParts, "writer" | "registry">,
   settings: ClusterSettings,
   logger: Logger,
+  fence: WorldFence,
 ): Promise<WorldService> {
   const log = logger.child({ part: "cluster", node: link.id });
-  supervisor.spawn(WORLD_TASKS.write, (signal) => writer.run(signal), { critical: true });
+  supervisor.spawn(WORLD_TASKS.write, stoppingWhenFenced(fence, (signal) => writer.run(signal)), {
+    critical: true,
+  });
   // Edges that start later begin at a snapshot; one is always within the kept history.
   parts.bus.recordSnapshot();
   supervisor.spawn(
@@ -177,13 +209,18 @@ export async function startWorldRole(
   const server = new CommandServer(link.redis, (request) => service.handle(request), {
     node: link.id,
     flushed: () => writer.flushed(),
+    saved: () => parts.game.saveDirty(),
+    fenceToken: fence.token,
     logger: log,
   });
   const blocking = await link.blockingClient("commands");
   supervisor.spawn(
     WORLD_TASKS.commands,
-    (signal) =>
-      keepRunning("reading commands", signal, log, (signal) => server.run(blocking, signal)),
+    stoppingWhenFenced(
+      fence,
+      (signal) =>
+        keepRunning("reading commands", signal, log, (signal) => server.run(blocking, signal)),
+    ),
     { critical: true },
   );
   service.start(supervisor, Math.max(200, Math.floor(settings.nodeTtlMs / 2)));

@@ -11,6 +11,7 @@ import { every } from "../lifecycle/ticker.ts";
 import type { Metric } from "../metrics.ts";
 import { EVENT_STREAM, type RedisClient } from "./event_log.ts";
 import type { LiveNode, NodeRegistry } from "./node_registry.ts";
+import { LEASE_KEY, parseLeaseHolder } from "./world_lease.ts";
 
 /** Name of the task that refreshes the view. */
 export const CLUSTER_VIEW_TASK = "cluster.view";
@@ -29,8 +30,10 @@ export interface ClusterStatus {
   role: string;
   /** Whether Redis answers this node now. */
   redis: boolean;
-  /** The world node's id, if one is alive. */
+  /** The id of the node that holds the world lease (runs the world), if one does. */
   world?: string;
+  /** The world lease's fencing token, while it is held. */
+  worldToken?: number;
   /** The event stream's newest entry id. */
   streamHead?: string;
   /** The live nodes. */
@@ -61,19 +64,22 @@ export class ClusterView {
 
   /** Reads the nodes and the stream's head now. */
   async refresh(): Promise<void> {
-    const [nodes, head] = await Promise.all([
+    const [nodes, head, lease] = await Promise.all([
       this.#registry.liveNodes(),
       this.#redis.sendCommand(["XREVRANGE", EVENT_STREAM, "+", "-", "COUNT", "1"]) as Promise<
         [string, string[]][]
       >,
+      this.#redis.sendCommand(["GET", LEASE_KEY]),
     ]);
+    const holder = typeof lease === "string" ? parseLeaseHolder(lease) : undefined;
     const streamHead = head[0]?.[0];
     const headEvent = streamHead === undefined ? undefined : eventOf(streamHead);
     this.#status = {
       node: this.#self.id,
       role: this.#self.role,
       redis: true,
-      world: nodes.find((node) => node.role === "world")?.id,
+      world: holder?.node,
+      worldToken: holder?.token,
       streamHead,
       nodes: nodes.map((node) => ({
         ...node,
@@ -111,6 +117,21 @@ export class ClusterView {
           labels: { role },
           value: status.nodes.filter((node) => node.role === role).length,
         })),
+      },
+      {
+        name: "mythos_cluster_world_standbys",
+        help: "World nodes standing by for the world lease",
+        type: "gauge",
+        samples: [{
+          value: status.nodes.filter((node) => node.role === "world" && node.standby === true)
+            .length,
+        }],
+      },
+      {
+        name: "mythos_cluster_world_token",
+        help: "The world lease's fencing token (0 while nobody holds it)",
+        type: "gauge",
+        samples: [{ value: status.worldToken ?? 0 }],
       },
       {
         name: "mythos_cluster_redis_up",

@@ -16,6 +16,7 @@
 import { delay } from "@std/async/delay";
 import { errorFields, type Logger, silentLogger } from "../log.ts";
 import type { RedisClient } from "./event_log.ts";
+import { FENCE_CHECK, FENCE_KEY, FencedOutError, isFencedOut } from "./fence.ts";
 
 /** The request stream. */
 export const COMMAND_STREAM = "mythos:commands";
@@ -219,9 +220,30 @@ export interface CommandServerOptions {
   node: string;
   /** Resolves once the events of everything run so far are in the event stream. */
   flushed: () => Promise<void>;
+  /** The world lease's fencing token: Redis refuses the answers once a newer world holds it. */
+  fenceToken?: number;
+  /**
+   * Resolves once the effects of everything run so far are saved (the world's dirty players), so
+   * an answer also promises durability; a failure is logged and the answers go out regardless.
+   */
+  saved?: () => Promise<unknown>;
   /** Where trouble is logged. */
   logger?: Logger;
 }
+
+/**
+ * Answers a request, if the world's fencing token is the newest: remembers the answer under its
+ * idempotency key (unless it was remembered before), sends it on the edge's reply stream, and
+ * acknowledges the request — in that order, in one round trip.
+ * KEYS: the fence, the remembered answer, the reply stream, the request stream.
+ * ARGV: the token (or empty), the answer, `1` to remember it, the key, the request's entry id,
+ * the consumer group, how many replies to keep, how long to remember, in seconds.
+ */
+const ANSWER = `${FENCE_CHECK}
+if ARGV[3] == '1' then redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[8]) end
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'key', ARGV[4], 'outcome', ARGV[2])
+redis.call('XACK', KEYS[4], ARGV[6], ARGV[5])
+return 'OK'`;
 
 /** How long an answered key is remembered, so a retry is answered without running again. */
 const ANSWERED_TTL_SECONDS = 600;
@@ -297,7 +319,9 @@ export class CommandServer {
 
   /**
    * Handles a batch of requests: one account's in stream order, different accounts' at once (a
-   * slow request, such as a character loading from the database, holds up only its own player).
+   * slow request, such as a character loading from the database, holds up only its own player's
+   * next ones). Then, once for the whole batch, waits until their events are in the event stream
+   * and their effects are saved, and answers them all.
    */
   async #handleBatch(entries: [string, string[] | null][]): Promise<void> {
     const byAccount = new Map<string, [string, string[] | null][]>();
@@ -307,14 +331,34 @@ export class CommandServer {
       list.push(entry);
       byAccount.set(account, list);
     }
-    await Promise.all(
+    const answers: Answer[] = [];
+    const handled = await Promise.allSettled(
       [...byAccount.values()].map(async (list) => {
-        for (const [id, fields] of list) await this.#handle(id, fields);
+        for (const [id, fields] of list) {
+          const answer = await this.#handle(id, fields);
+          if (answer !== undefined) answers.push(answer);
+        }
       }),
     );
+    if (answers.some((answer) => !answer.remembered)) {
+      // The answer promises the commands' events are in the event stream...
+      await this.#options.flushed();
+      // ...and their effects saved (a world that takes over loads them).
+      await this.#options.saved?.().catch((error) =>
+        this.#logger.warn("saving after commands failed; the autosave tries again", {
+          error: errorFields(error),
+        })
+      );
+    }
+    await Promise.all(answers.map((answer) => this.#answer(answer)));
+    // Every account's requests have finished before a failure (Redis away, fenced out) stops the
+    // reader: nothing is left running behind it.
+    const failed = handled.find((result) => result.status === "rejected");
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
   }
 
-  async #handle(id: string, fields: string[] | null): Promise<void> {
+  /** Runs one request (or finds its earlier answer); returns what to answer. */
+  async #handle(id: string, fields: string[] | null): Promise<Answer | undefined> {
     const key = fields === null ? undefined : field(fields, "key");
     const account = fields === null ? undefined : field(fields, "account");
     const command = fields === null ? undefined : field(fields, "command");
@@ -325,52 +369,67 @@ export class CommandServer {
     ) {
       // Trimmed away or malformed: nothing to run, nobody to answer.
       await this.#redis.sendCommand(["XACK", COMMAND_STREAM, WORLD_GROUP, id]);
-      return;
+      return undefined;
     }
-    const answeredKey = `mythos:answered:${key}`;
-    const earlier = await this.#redis.sendCommand(["GET", answeredKey]);
+    const earlier = await this.#redis.sendCommand(["GET", answeredKey(key)]);
+    if (typeof earlier === "string") return { id, key, reply, answer: earlier, remembered: true };
     let outcome: unknown;
-    if (typeof earlier === "string") {
-      outcome = JSON.parse(earlier);
-    } else {
-      try {
-        outcome = await this.#run({ key, account, kind: kind as RequestKind, command });
-      } catch (error) {
-        this.#logger.error("running a forwarded request failed", {
-          kind,
-          error: errorFields(error),
-        });
-        outcome = UNAVAILABLE;
-      }
-      // The answer promises the command's events are in the event stream.
-      await this.#options.flushed();
+    try {
+      outcome = await this.#run({ key, account, kind: kind as RequestKind, command });
+    } catch (error) {
+      this.#logger.error("running a forwarded request failed", {
+        kind,
+        error: errorFields(error),
+      });
+      outcome = UNAVAILABLE;
     }
-    const answer = JSON.stringify(outcome ?? null);
-    // Sent together (one round trip), run by Redis in this order: the answer is remembered
-    // before it is sent, and the request acknowledged last.
-    await Promise.all([
-      typeof earlier === "string" ? undefined : this.#redis.sendCommand([
-        "SET",
-        answeredKey,
-        answer,
-        "EX",
-        String(ANSWERED_TTL_SECONDS),
-      ]),
-      this.#redis.sendCommand([
-        "XADD",
-        reply,
-        "MAXLEN",
-        "~",
-        String(REPLY_KEEP),
-        "*",
-        "key",
-        key,
-        "outcome",
-        answer,
-      ]),
-      this.#redis.sendCommand(["XACK", COMMAND_STREAM, WORLD_GROUP, id]),
-    ]);
+    return { id, key, reply, answer: JSON.stringify(outcome ?? null), remembered: false };
   }
+
+  /** Sends one answer (fenced), remembering it first, and acknowledges its request. */
+  async #answer({ id, key, reply, answer, remembered }: Answer): Promise<void> {
+    try {
+      await this.#redis.sendCommand([
+        "EVAL",
+        ANSWER,
+        "4",
+        FENCE_KEY,
+        answeredKey(key),
+        reply,
+        COMMAND_STREAM,
+        this.#options.fenceToken === undefined ? "" : String(this.#options.fenceToken),
+        answer,
+        remembered ? "0" : "1",
+        key,
+        id,
+        WORLD_GROUP,
+        String(REPLY_KEEP),
+        String(ANSWERED_TTL_SECONDS),
+      ]);
+    } catch (error) {
+      if (isFencedOut(error)) throw new FencedOutError(undefined, { cause: error });
+      throw error;
+    }
+  }
+}
+
+/** A request's answer, ready to send. */
+interface Answer {
+  /** The request's entry id (acknowledged with the answer). */
+  id: string;
+  /** Its idempotency key. */
+  key: string;
+  /** The edge's reply stream. */
+  reply: string;
+  /** The answer as JSON. */
+  answer: string;
+  /** Whether it was answered before (a retry): sent again, not run or remembered again. */
+  remembered: boolean;
+}
+
+/** Where the answer to the request with idempotency key `key` is remembered. */
+function answeredKey(key: string): string {
+  return `mythos:answered:${key}`;
 }
 
 function field(fields: readonly string[], name: string): string | undefined {

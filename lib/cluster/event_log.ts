@@ -19,6 +19,7 @@ import type { createClient } from "redis";
 import type { EventBus } from "../bus/event_bus.ts";
 import { type BusOperation, decodeOperation, encodeOperation } from "../bus/operations.ts";
 import { errorFields, type Logger, silentLogger } from "../log.ts";
+import { FENCE_CHECK, FENCE_KEY, FencedOutError, isFencedOut } from "./fence.ts";
 
 /** A connected node-redis client. */
 export type RedisClient = ReturnType<typeof createClient>;
@@ -28,6 +29,29 @@ export const EVENT_STREAM = "mythos:events";
 
 /** How Redis refuses an entry id that is not newer than the stream's last. */
 const STALE_ID = /equal or smaller than the target stream top item/i;
+
+/**
+ * Appends a batch of entries in one round trip, if the writer's fencing token is the newest.
+ * KEYS: the fence, the stream. ARGV: the token (or empty), `1` when the batch is being retried,
+ * the id to trim below (or empty), then each entry as its id, its field count and its fields.
+ * On a retry, entries Redis already has (refused as not newer than the last) are skipped.
+ */
+const APPEND_BATCH = `${FENCE_CHECK}
+local i = 4
+while i <= #ARGV do
+  local count = tonumber(ARGV[i + 1])
+  local args = {'XADD', KEYS[2], ARGV[i]}
+  for j = 1, count do args[#args + 1] = ARGV[i + 1 + j] end
+  local written = redis.pcall(unpack(args))
+  if type(written) == 'table' and written.err then
+    if not (ARGV[2] == '1' and string.find(written.err, 'equal or smaller', 1, true)) then
+      return written
+    end
+  end
+  i = i + 2 + count
+end
+if ARGV[3] ~= '' then redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[3]) end
+return 'OK'`;
 
 /** Entries written per round trip at most. */
 const WRITE_BATCH = 500;
@@ -48,6 +72,13 @@ export interface EventLogWriterOptions {
   logger?: Logger;
   /** Clock in epoch milliseconds; tests may replace it. */
   now?: () => number;
+  /** The world lease's fencing token: Redis refuses the entries once a newer world holds it. */
+  fenceToken?: number;
+  /**
+   * The stream's newest entry, when this writer continues a stream an earlier world wrote (a
+   * takeover): operations numbered after the same event go on from its number.
+   */
+  continueAfter?: string;
 }
 
 /**
@@ -62,11 +93,14 @@ export class EventLogWriter {
   readonly #historyMs: number;
   readonly #logger: Logger;
   readonly #now: () => number;
+  readonly #fenceToken: string;
   #queue: { id: string; operation: BusOperation }[] = [];
   #position = "0-0";
   #recorded = 0;
   #written = 0;
-  #waiters: { upTo: number; resolve: () => void }[] = [];
+  #waiters: { upTo: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  /** Why the writer stopped for good (fenced out, or a stale id), if it did. */
+  #failure: unknown;
   /** Ids and when they were written (every entry below an id was written by then), oldest
    * first, for trimming by age. */
   #marks: { at: number; id: string }[] = [];
@@ -84,6 +118,13 @@ export class EventLogWriter {
     this.#historyMs = options.historyMs;
     this.#logger = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
+    this.#fenceToken = options.fenceToken === undefined ? "" : String(options.fenceToken);
+    if (options.continueAfter !== undefined) {
+      const [event = 0, sequence = 0] = options.continueAfter.split("-").map(Number);
+      this.#position = options.continueAfter;
+      this.#after = event;
+      this.#sinceEvent = sequence;
+    }
   }
 
   /** Operations recorded and not yet written. */
@@ -108,8 +149,9 @@ export class EventLogWriter {
   /** Resolves once every operation recorded before this call is in the stream. */
   flushed(): Promise<void> {
     if (this.#written >= this.#recorded) return Promise.resolve();
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.#waiters.push({ upTo: this.#recorded, resolve });
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    this.#waiters.push({ upTo: this.#recorded, resolve, reject });
     return promise;
   }
 
@@ -117,10 +159,23 @@ export class EventLogWriter {
    * Writes queued operations until `signal` aborts (then writes what is left, if Redis answers).
    * A failed write is retried, in order, after a pause; nothing is dropped.
    *
-   * @throws {Error} when Redis refuses an id as older than the stream's last: another world has
-   * written since, and this one must stop (run it as a critical task).
+   * @throws {FencedOutError} when a newer world holds the lease, and {Error} when Redis refuses
+   * an id as older than the stream's last: another world has written since, and this one must
+   * stop (run it as a critical task).
    */
   async run(signal: AbortSignal): Promise<void> {
+    try {
+      await this.#run(signal);
+    } catch (error) {
+      // Whatever waits for its events to be written will never see them: say so.
+      this.#failure = error;
+      for (const waiter of this.#waiters) waiter.reject(error);
+      this.#waiters = [];
+      throw error;
+    }
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
     while (true) {
       if (this.#queue.length === 0) {
         if (signal.aborted) return;
@@ -133,6 +188,7 @@ export class EventLogWriter {
       } catch (error) {
         // Redis refusing an id as not newer than its last means another world has written
         // after this one: this one is stale and must stop, not retry.
+        if (isFencedOut(error)) throw new FencedOutError(undefined, { cause: error });
         if (signal.aborted || STALE_ID.test(String(error))) throw error;
         this.#logger.warn("writing events to Redis failed; retrying", {
           error: errorFields(error),
@@ -153,30 +209,17 @@ export class EventLogWriter {
   }
 
   async #write(batch: { id: string; operation: BusOperation }[]): Promise<void> {
-    const minId = this.#trimBelow();
-    const trim = minId === undefined ? [] : ["MINID", "~", minId];
-    // One pipeline: node-redis sends the commands of one tick together, and Redis runs them in
-    // order. After a failure the whole batch is sent again; entries Redis already has are
-    // refused as stale ids and skipped, so a retry never writes one twice.
-    const results = await Promise.allSettled(
-      batch.map(({ id, operation }) =>
-        this.#redis.sendCommand([
-          "XADD",
-          this.#key,
-          ...trim,
-          id,
-          ...encodeOperation(operation),
-        ])
-      ),
-    );
-    const failed = results.findIndex((result) =>
-      result.status === "rejected" && !(this.#retried && STALE_ID.test(String(result.reason)))
-    );
-    this.#retried = false;
-    if (failed !== -1) {
-      this.#retried = true;
-      throw (results[failed] as PromiseRejectedResult).reason;
+    const args = [this.#fenceToken, this.#retried ? "1" : "0", this.#trimBelow() ?? ""];
+    for (const { id, operation } of batch) {
+      const fields = encodeOperation(operation);
+      args.push(id, String(fields.length), ...fields);
     }
+    // One script: the fence is checked and the whole batch appended in one round trip. After a
+    // failure the batch is sent again; entries Redis already has are skipped, so a retry never
+    // writes one twice.
+    this.#retried = true;
+    await this.#redis.sendCommand(["EVAL", APPEND_BATCH, "2", FENCE_KEY, this.#key, ...args]);
+    this.#retried = false;
   }
 
   /**
@@ -339,6 +382,23 @@ export class EventLogReader {
     }
     return entries.length;
   }
+}
+
+/**
+ * The first event id for a world that starts now: after every entry an earlier world wrote to
+ * the stream (ids count events from the clock, and a busy world may have counted past it), and
+ * no lower than the bus's own default.
+ */
+export async function firstEventIdAfter(
+  redis: RedisClient,
+  key: string = EVENT_STREAM,
+): Promise<number> {
+  const newest = await redis.sendCommand(["XREVRANGE", key, "+", "-", "COUNT", "1"]) as [
+    string,
+    string[],
+  ][];
+  const last = Number(newest[0]?.[0]?.split("-")[0] ?? 0);
+  return Math.max(Date.now() * 1000, last + 1);
 }
 
 /** Orders two stream ids (`<ms>-<seq>`): negative, zero or positive. */

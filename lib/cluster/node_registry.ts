@@ -33,6 +33,8 @@ export interface NodeReport {
   position?: string;
   /** Where it answers HTTP. */
   url?: string;
+  /** A world node that stands by for the world lease. */
+  standby?: boolean;
 }
 
 /** A live node as the cluster sees it. */

@@ -13,6 +13,7 @@ import { delay } from "@std/async/delay";
 import { createClient } from "redis";
 import { errorFields, type Logger } from "../log.ts";
 import type { RedisClient } from "./event_log.ts";
+import { FencedOutError } from "./fence.ts";
 
 /** Redis could not be reached at start-up. */
 export class RedisUnavailableError extends Error {
@@ -96,7 +97,8 @@ export function redactUrl(url: string): string {
 
 /**
  * Runs `body` until `signal` aborts: when it throws (Redis away), logs once, waits (doubling up
- * to two seconds, abortably) and runs it again. A run that lasted a while resets the pause.
+ * to two seconds, abortably) and runs it again. A run that lasted a while resets the pause. A
+ * {@linkcode FencedOutError} is thrown on: the node must stop acting as the world.
  */
 export async function keepRunning(
   what: string,
@@ -113,6 +115,8 @@ export async function keepRunning(
       continue;
     } catch (error) {
       if (signal.aborted) return;
+      // A world that another has fenced out must stop, not try again.
+      if (error instanceof FencedOutError) throw error;
       if (performance.now() - started > 5000) failures = 0;
       failures++;
       if (failures === 1) {

@@ -227,6 +227,25 @@ export class Game implements CommandContext {
     return player;
   }
 
+  /**
+   * Takes back a character that an earlier world node had in the world (a takeover): its
+   * mailbox was followed from the event stream and stays open, so its streams go on; nobody sees
+   * it arrive. Its mailbox is put in the room it was saved in, if the stream left it elsewhere.
+   */
+  resume(saved: PlayerRecord, options: { admin?: boolean } = {}): PlayerState {
+    const existing = this.world.player(saved.id);
+    if (existing !== undefined) return existing;
+    this.#bus.open(saved.id, { floorId: saved.lastEventId });
+    const player = this.world.addPlayer(saved, options.admin ?? false);
+    const topic = roomTopic(player.room);
+    for (const other of this.#bus.topicsOf(player.id)) {
+      if (other !== topic) this.#bus.leaveTopic(player.id, other);
+    }
+    this.#bus.joinTopic(player.id, topic);
+    this.#logger.info("player resumed", { player: player.name, room: player.room });
+    return player;
+  }
+
   /** Marks a player linkdead: still in the world, shown so to others. */
   linkdead(player: PlayerState, now: number): void {
     if (player.linkdead) return;

@@ -42,7 +42,13 @@ export const GAME_TASKS = {
  */
 export function startGameTasks(
   supervisor: Supervisor,
-  parts: { game: Game; throttle: LoginThrottle; storeHealth?: StoreHealth },
+  parts: {
+    game: Game;
+    throttle: LoginThrottle;
+    storeHealth?: StoreHealth;
+    /** Wraps the final save (a cluster's world keeps its lease while saving, then hands it over). */
+    whileSaving?: (saving: Promise<number>) => Promise<number>;
+  },
   settings: GameTaskSettings,
 ): void {
   const { game, throttle } = parts;
@@ -78,7 +84,8 @@ export function startGameTasks(
       }, { signal }),
   );
   supervisor.onShutdown("accept", "game", () => game.stopAccepting());
+  const whileSaving = parts.whileSaving ?? ((saving) => saving);
   supervisor.onShutdown("persist", "players", async () => ({
-    playersSaved: await game.saveAll(),
+    playersSaved: await whileSaving(game.saveAll()),
   }));
 }

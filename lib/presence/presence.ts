@@ -180,6 +180,26 @@ export class Presence implements PlayerPresence {
     return player;
   }
 
+  /**
+   * Takes back the characters whose mailboxes an earlier world node left open (a takeover: the
+   * bus followed the event stream), from their saved records, without a word to anyone; a
+   * mailbox without a character is released. The linkdead check then treats them as any other.
+   * Returns how many came back.
+   */
+  async resumeAll(accountIds: readonly string[]): Promise<number> {
+    let resumed = 0;
+    await Promise.all(accountIds.map(async (accountId) => {
+      const record = await this.#store.getPlayer(accountId);
+      if (record === undefined) {
+        this.#bus.release(accountId);
+        return;
+      }
+      this.#game.resume(record, { admin: await this.#isAdmin(accountId) });
+      resumed++;
+    }));
+    return resumed;
+  }
+
   /** Logs the character out: it leaves the world at once and its streams end. */
   async logout(accountId: string): Promise<void> {
     await this.#takeOut(accountId, "logged out", LOGGED_OUT);

@@ -59,6 +59,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "the world lease's fencing token",
+    sql: `
+      create table world_fence (
+        id integer primary key check (id = 1),
+        token bigint not null
+      );
+      insert into world_fence (id, token) values (1, 0);
+    `,
+  },
 ];
 
 /** The advisory lock key migrations take (any fixed number; "mythos" in ASCII). */

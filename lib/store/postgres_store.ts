@@ -13,6 +13,13 @@
  * | `sessions` | {@linkcode SessionRecord} under its id hash, with `expires_at` |
  * | `items` | an item's placement and its version, once it has moved |
  * | `meta` | small values (the world clock) |
+ * | `world_fence` | the newest world lease's fencing token (one row) |
+ *
+ * In a cluster the world node claims its lease's token here ({@linkcode PostgresStore.claimWorld});
+ * from then on each of its writes to `players`, `items` and `meta` is a transaction that first
+ * reads the token `for share` and runs only if it is still this node's. A newer claim's `update`
+ * waits for those transactions and then makes every later one fail: a world that lost its lease
+ * cannot change what the next one loaded.
  *
  * @module
  */
@@ -28,6 +35,8 @@ import {
   type Store,
   type StoredPlacement,
   StoreUnavailableError,
+  WorldFencedError,
+  type WorldFencing,
 } from "./store.ts";
 
 /** Rows written per statement when saving many players. */
@@ -82,10 +91,12 @@ export function isConnectionError(error: unknown): boolean {
 }
 
 /** A {@linkcode Store} backed by PostgreSQL. */
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, WorldFencing {
   readonly kind = "postgres";
   readonly #sql: postgres.Sql;
   #closed = false;
+  /** This node's world token and what to do when it is refused; unset: writes are not fenced. */
+  #fence: { token: number; onFencedOut: () => void } | undefined;
 
   private constructor(sql: postgres.Sql) {
     this.#sql = sql;
@@ -228,6 +239,16 @@ export class PostgresStore implements Store {
     return result.count;
   }
 
+  async claimWorld(token: number, onFencedOut: () => void): Promise<void> {
+    const rows = await this.#run(() =>
+      this.#sql<{ token: string }[]>`
+        update world_fence set token = ${token} where id = 1 and token < ${token} returning token
+      `
+    );
+    if (rows.length === 0) throw new WorldFencedError();
+    this.#fence = { token, onFencedOut };
+  }
+
   async getPlayer(id: string): Promise<PlayerRecord | undefined> {
     const rows = await this.#run(() =>
       this.#sql<{ record: PlayerRecord }[]>`select record from players where id = ${id}`
@@ -239,11 +260,11 @@ export class PostgresStore implements Store {
     for (let i = 0; i < players.length; i += SAVE_BATCH) {
       const batch = players.slice(i, i + SAVE_BATCH);
       // One statement per batch: the records go as one JSON array and are unpacked by SQL.
-      await this.#run(() =>
-        this.#sql`
+      await this.#world((sql) =>
+        sql`
           insert into players (id, record)
           select record ->> 'id', record
-          from jsonb_array_elements(${this.#sql.json(json(batch))}) as t (record)
+          from jsonb_array_elements(${sql.json(json(batch))}) as t (record)
           on conflict (id) do update set record = excluded.record, saved_at = now()
         `
       );
@@ -267,15 +288,15 @@ export class PostgresStore implements Store {
     to: ItemPlacement,
   ): Promise<string | undefined> {
     const placement = this.#sql.json(json(to));
-    const rows = await this.#run(() =>
+    const rows = await this.#world((sql) =>
       expected === null
         // First move: the row must not exist yet (a racing first move loses on the key).
-        ? this.#sql<{ version: string }[]>`
+        ? sql<{ version: string }[]>`
             insert into items (id, placement, version) values (${itemId}, ${placement}, 1)
             on conflict (id) do nothing
             returning version
           `
-        : this.#sql<{ version: string }[]>`
+        : sql<{ version: string }[]>`
             update items set placement = ${placement}, version = version + 1
             where id = ${itemId} and version = ${Number(expected)}
             returning version
@@ -292,9 +313,9 @@ export class PostgresStore implements Store {
   }
 
   async setMeta(name: string, value: unknown): Promise<void> {
-    await this.#run(() =>
-      this.#sql`
-        insert into meta (name, value) values (${name}, ${this.#sql.json(json(value))})
+    await this.#world((sql) =>
+      sql`
+        insert into meta (name, value) values (${name}, ${sql.json(json(value))})
         on conflict (name) do update set value = excluded.value
       `
     );
@@ -365,6 +386,29 @@ export class PostgresStore implements Store {
   }
 
   /** Runs a query, turning a lost connection into {@linkcode StoreUnavailableError}. */
+  /**
+   * Runs one of the world's writes: as it is outside a cluster, or, once a world token is claimed,
+   * in a transaction that holds the token `for share` and runs only while it is still ours.
+   */
+  async #world<T>(write: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+    const fence = this.#fence;
+    if (fence === undefined) return await this.#run(() => write(this.#sql));
+    try {
+      return await this.#run(() =>
+        this.#sql.begin(async (tx) => {
+          const [row] = await tx<{ token: string }[]>`
+            select token from world_fence where id = 1 for share
+          `;
+          if (Number(row?.token) !== fence.token) throw new WorldFencedError();
+          return await write(tx as unknown as postgres.Sql);
+        }) as Promise<T>
+      );
+    } catch (error) {
+      if (error instanceof WorldFencedError) fence.onFencedOut();
+      throw error;
+    }
+  }
+
   async #run<T>(query: () => Promise<T>): Promise<T> {
     try {
       return await query();

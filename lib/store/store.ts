@@ -80,6 +80,38 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * A newer world node holds the world lease: this node's world writes (players, items, meta) are
+ * refused, and it must stop acting as the world.
+ */
+export class WorldFencedError extends Error {
+  /** Creates the error. */
+  constructor(message = "A newer world node holds the world lease; this one's writes are refused") {
+    super(message);
+    this.name = "WorldFencedError";
+  }
+}
+
+/**
+ * A store that fences the world's writes with the world lease's token (docs/cluster-events.md,
+ * "One world at a time"): the cluster's PostgreSQL store.
+ */
+export interface WorldFencing {
+  /**
+   * Makes `token` the newest world's, and carries it with this store's world writes from now on:
+   * each runs only while `token` is still the newest (a newer claim waits for writes in flight,
+   * then refuses the rest with {@linkcode WorldFencedError}, after calling `onFencedOut`).
+   *
+   * @throws {WorldFencedError} when a newer token has been claimed already.
+   */
+  claimWorld(token: number, onFencedOut: () => void): Promise<void>;
+}
+
+/** Whether `store` can fence the world's writes. */
+export function canFenceWorld(store: Store): store is Store & WorldFencing {
+  return typeof (store as Partial<WorldFencing>).claimWorld === "function";
+}
+
 /** One record of a whole store, as {@linkcode Store.dump} yields it (to copy a store). */
 export type DumpEntry =
   | { kind: "account"; account: AccountRecord; player: PlayerRecord }

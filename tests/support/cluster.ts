@@ -9,6 +9,7 @@ import { startPostgres, type TestPostgres } from "./postgres.ts";
 import { startRedis, type TestRedis } from "./redis.ts";
 import { startTestServer, type TestServer } from "./server.ts";
 import { type TempDir, tempDir } from "./temp_dir.ts";
+import { waitFor } from "./wait.ts";
 
 /** A running test cluster. */
 export interface TestCluster extends AsyncDisposable {
@@ -32,6 +33,18 @@ export interface TestClusterOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Resolves once `node` runs the world: a world node answers `/readyz` with 503 while it stands by
+ * for the world lease.
+ */
+export async function worldRunning(node: TestServer): Promise<void> {
+  await waitFor(async () => {
+    const response = await node.fetch("/readyz");
+    await response.body?.cancel();
+    return response.ok || undefined;
+  }, { message: `${node.url} to take the world lease and run the world` });
+}
+
 /** Starts a cluster: `await using cluster = await startTestCluster()`. */
 export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
   const stack = new AsyncDisposableStack();
@@ -53,6 +66,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     const world = stack.use(
       await startTestServer({ dataDir: `${dir.path}/world`, env: env("world", "world") }),
     );
+    await worldRunning(world);
     const addEdge = async (id: string) => {
       const edge = await startTestServer({ dataDir: `${dir.path}/${id}`, env: env("edge", id) });
       edges.push(edge);
