@@ -5,11 +5,11 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import { migrate, MIGRATIONS } from "../../lib/store/migrations.ts";
 import { PostgresStore } from "../../lib/store/postgres_store.ts";
-import { StoreUnavailableError } from "../../lib/store/store.ts";
+import { StoreUnavailableError, WorldFencedError } from "../../lib/store/store.ts";
 import postgres from "postgres";
 import { freePort } from "../support/browser.ts";
 import { skipWithoutPostgres, startPostgres } from "../support/postgres.ts";
-import { storeContract } from "./store_contract.ts";
+import { records, storeContract } from "./store_contract.ts";
 
 const ignore = skipWithoutPostgres("PostgreSQL store tests");
 
@@ -64,4 +64,41 @@ Deno.test({
   await store.ping();
   await store.setMeta("clock", { hour: 3 });
   assertEquals(await store.getMeta("clock"), { hour: 3 });
+});
+
+Deno.test({
+  name:
+    "once a newer world claims the fencing token, an older world's writes are refused and it is told; the newer one's go through",
+  ignore,
+}, async () => {
+  await using pg = await startPostgres();
+  const url = await pg.newDatabase();
+  await using older = await PostgresStore.open(url);
+  await using newer = await PostgresStore.open(url);
+  const [account, record] = records("Ann");
+  assertEquals(await older.createAccount(account, record), true);
+  let olderFenced = 0;
+  await older.claimWorld(1, () => olderFenced++);
+  await older.savePlayers([{ ...record, room: "arkham.street" }]);
+  assertEquals(await older.moveItem("lantern", null, { room: "arkham.station" }), "1");
+
+  await newer.claimWorld(2, () => {});
+  await assertRejects(() => older.savePlayers([{ ...record, room: "mu.quad" }]), WorldFencedError);
+  await assertRejects(
+    () => older.moveItem("lantern", "1", { player: record.id }),
+    WorldFencedError,
+  );
+  await assertRejects(() => older.setMeta("clock", { hour: 3 }), WorldFencedError);
+  assertEquals(olderFenced, 3, "the older world is told each time");
+  await assertRejects(
+    () => older.claimWorld(1, () => {}),
+    WorldFencedError,
+    undefined,
+    "no going back",
+  );
+
+  assertEquals((await newer.getPlayer(record.id))?.room, "arkham.street", "nothing written since");
+  assertEquals(await newer.moveItem("lantern", "1", { player: record.id }), "2");
+  await newer.savePlayers([{ ...record, room: "mu.quad" }]);
+  assertEquals((await older.getPlayer(record.id))?.room, "mu.quad", "reads are not fenced");
 });
