@@ -20,6 +20,7 @@ import {
 } from "./lib/config.ts";
 import { MythosClock } from "./lib/game/clock.ts";
 import { Game } from "./lib/game/game.ts";
+import { RecentCommands } from "./lib/game/recent_commands.ts";
 import { gameMetrics } from "./lib/game/game_metrics.ts";
 import { Presence, startPresenceTasks } from "./lib/presence/presence.ts";
 import { ShutdownCountdown } from "./lib/game/shutdown_countdown.ts";
@@ -344,7 +345,9 @@ async function startGameNode(base: NodeBase, held?: HeldWorld): Promise<GameNode
     );
   }
   return {
-    players: held === undefined ? { presence, commands: game, describer: game } : undefined,
+    players: held === undefined
+      ? { presence, commands: new RecentCommands(game), describer: game }
+      : undefined,
     adminApplied: (accountId, admin) => game.setAdmin(accountId, admin),
     unavailable: () => undefined,
     status: () => ({

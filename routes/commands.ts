@@ -14,12 +14,19 @@ import { currentAccount, type SessionDeps } from "./session.ts";
 
 /** Runs a player's command: the game itself, or an edge forwarding it to the world node. */
 export interface CommandRunner {
-  /** Runs `command` for the account; resolves once it has run. */
+  /**
+   * Runs `command` for the account; resolves once it has run. A command sent again with the
+   * same `idempotencyKey` is answered as the first was, and not run twice.
+   */
   submit(
     accountId: string,
     command: string,
+    options?: { idempotencyKey?: string },
   ): Promise<Submission | { accepted: false; reason: "unavailable" }>;
 }
+
+/** What an `Idempotency-Key` header may hold: what a browser's `crypto.randomUUID()` makes. */
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** What the command route needs. */
 export interface CommandDeps extends SessionDeps {
@@ -49,7 +56,15 @@ export function commandRoutes(deps: CommandDeps): Hono {
     }
     const command = sanitizeInput(body.command);
     if (command === "") throw new HttpError(400, "bad_command", "The command is empty");
-    const result = await deps.game.submit(account.id, command);
+    const idempotencyKey = c.req.header("idempotency-key");
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new HttpError(
+        400,
+        "bad_idempotency_key",
+        "Idempotency-Key must be 8 to 64 letters, digits, '-' or '_'",
+      );
+    }
+    const result = await deps.game.submit(account.id, command, { idempotencyKey });
     if (result.accepted) return c.json({ accepted: true }, 202);
     if (result.reason === "rate_limited") {
       const seconds = String(Math.max(1, Math.ceil(result.retryAfterMs / 1000)));

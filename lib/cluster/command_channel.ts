@@ -257,6 +257,8 @@ export class CommandServer {
   readonly #options: CommandServerOptions;
   readonly #logger: Logger;
   readonly #run: CommandRunner;
+  /** Answers being made, by key: a retry read while its first try runs waits for that answer. */
+  readonly #making = new Map<string, Promise<string>>();
 
   /** Answers through `redis` (a client that does not block); runs commands with `run`. */
   constructor(redis: RedisClient, run: CommandRunner, options: CommandServerOptions) {
@@ -340,17 +342,24 @@ export class CommandServer {
         }
       }),
     );
-    if (answers.some((answer) => !answer.remembered)) {
-      // The answer promises the commands' events are in the event stream...
-      await this.#options.flushed();
-      // ...and their effects saved (a world that takes over loads them).
-      await this.#options.saved?.().catch((error) =>
-        this.#logger.warn("saving after commands failed; the autosave tries again", {
-          error: errorFields(error),
-        })
-      );
+    try {
+      if (answers.some((answer) => !answer.remembered)) {
+        // The answer promises the commands' events are in the event stream...
+        await this.#options.flushed();
+        // ...and their effects saved (a world that takes over loads them).
+        await this.#options.saved?.().catch((error) =>
+          this.#logger.warn("saving after commands failed; the autosave tries again", {
+            error: errorFields(error),
+          })
+        );
+      }
+      const sent = await Promise.allSettled(answers.map((answer) => this.#answer(answer)));
+      const unsent = sent.find((result) => result.status === "rejected");
+      if (unsent !== undefined) throw (unsent as PromiseRejectedResult).reason;
+    } finally {
+      // Remembered in Redis now (or this world is stopping): a retry finds the answer there.
+      for (const answer of answers) if (!answer.remembered) this.#making.delete(answer.key);
     }
-    await Promise.all(answers.map((answer) => this.#answer(answer)));
     // Every account's requests have finished before a failure (Redis away, fenced out) stops the
     // reader: nothing is left running behind it.
     const failed = handled.find((result) => result.status === "rejected");
@@ -371,19 +380,28 @@ export class CommandServer {
       await this.#redis.sendCommand(["XACK", COMMAND_STREAM, WORLD_GROUP, id]);
       return undefined;
     }
+    const making = this.#making.get(key);
+    if (making !== undefined) return { id, key, reply, answer: await making, remembered: true };
     const earlier = await this.#redis.sendCommand(["GET", answeredKey(key)]);
     if (typeof earlier === "string") return { id, key, reply, answer: earlier, remembered: true };
+    const made = this.#runToAnswer({ key, account, kind: kind as RequestKind, command });
+    this.#making.set(key, made);
+    return { id, key, reply, answer: await made, remembered: false };
+  }
+
+  /** Runs a request; its answer as JSON (unavailable when running it failed). */
+  async #runToAnswer(request: CommandRequest): Promise<string> {
     let outcome: unknown;
     try {
-      outcome = await this.#run({ key, account, kind: kind as RequestKind, command });
+      outcome = await this.#run(request);
     } catch (error) {
       this.#logger.error("running a forwarded request failed", {
-        kind,
+        kind: request.kind,
         error: errorFields(error),
       });
       outcome = UNAVAILABLE;
     }
-    return { id, key, reply, answer: JSON.stringify(outcome ?? null), remembered: false };
+    return JSON.stringify(outcome ?? null);
   }
 
   /** Sends one answer (fenced), remembering it first, and acknowledges its request. */

@@ -27,12 +27,20 @@ export class WorldClient {
     this.#commands = commands;
   }
 
-  /** Runs a player's command on the world; resolves once it has run there. */
+  /**
+   * Runs a player's command on the world; resolves once it has run there. With the browser's
+   * `idempotencyKey`, a retry (after a 503, or an answer lost to a dropped connection) is answered
+   * by the world as the first was, whichever edge it reaches, and not run twice.
+   */
   submit(
     accountId: string,
     command: string,
+    options: { idempotencyKey?: string } = {},
   ): Promise<Submission | typeof UNAVAILABLE> {
-    return this.#commands.send<Submission>({ key: newKey(), account: accountId, command });
+    const key = options.idempotencyKey === undefined
+      ? newKey()
+      : `command:${accountId}:${options.idempotencyKey}`;
+    return this.#commands.send<Submission>({ key, account: accountId, command });
   }
 
   /** Brings the character into the world (or back from linkdead) and fetches its greeting. */

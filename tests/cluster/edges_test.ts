@@ -56,6 +56,27 @@ Deno.test({
 
 Deno.test({
   name:
+    "a command retried at the other edge with the same Idempotency-Key is answered as before and runs once",
+  ignore,
+}, async () => {
+  await using cluster = await startTestCluster();
+  const [one, two] = cluster.edges as [typeof cluster.edges[0], typeof cluster.edges[0]];
+  await using ann = await TestPlayer.enter(one.url, "Ann");
+  await using bob = await TestPlayer.enter(one.url, "Bob");
+  await ann.expect("room.enter", (data) => data.who === "Bob");
+  const key = { "idempotency-key": "fedcba9876543210fedcba9876543210" };
+  for (const edge of [one, two, one]) {
+    bob.base = edge.url;
+    const response = await bob.send("say only once", key);
+    assertEquals([response.status, await response.json()], [202, { accepted: true }]);
+  }
+  await bob.do("say after");
+  assertEquals(String((await ann.expect("room.say")).text), "only once");
+  assertEquals(String((await ann.expect("room.say")).text), "after");
+});
+
+Deno.test({
+  name:
     "a stream that drops and resumes at the other edge with Last-Event-ID gets every frame once, in order, though the player moved rooms meanwhile",
   ignore,
 }, async () => {

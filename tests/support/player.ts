@@ -78,10 +78,10 @@ export class TestPlayer implements AsyncDisposable {
   }
 
   /** Sends a command; returns the response (202 when accepted). */
-  async send(command: string): Promise<Response> {
+  async send(command: string, headers: Record<string, string> = {}): Promise<Response> {
     return await fetch(new URL("/api/commands", this.base), {
       method: "POST",
-      headers: { "content-type": "application/json", cookie: this.cookie },
+      headers: { "content-type": "application/json", cookie: this.cookie, ...headers },
       body: JSON.stringify({ command }),
     });
   }
