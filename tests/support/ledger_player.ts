@@ -2,7 +2,7 @@
  * A player for cluster tests that behaves like the browser client: it keeps one event stream
  * open through a load balancer, and when the stream ends (`stream.shutdown`, a dropped node) it
  * reconnects with `Last-Event-ID`, wherever the balancer sends it. It keeps a ledger of every
- * `room.say` it is shown, to count what was lost or shown twice.
+ * player's `room.say` it is shown (NPCs' chatter aside), to count what was lost or shown twice.
  *
  * @module
  */
@@ -79,8 +79,9 @@ export class LedgerPlayer implements AsyncDisposable {
         if (frame.event === "room.look") this.#entered();
         if (frame.event === "stream.shutdown") this.shutdowns++;
         if (frame.event === "room.say") {
-          const text = JSON.parse(frame.data).text as string;
-          this.heard.set(text, (this.heard.get(text) ?? 0) + 1);
+          const data = JSON.parse(frame.data) as { text: string; npc?: boolean };
+          // Players' says only: an NPC's chatter is not in anyone's ledger of what was sent.
+          if (data.npc !== true) this.heard.set(data.text, (this.heard.get(data.text) ?? 0) + 1);
         }
       }
     }
