@@ -245,6 +245,12 @@ redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'key', ARGV[4], 'outcom
 redis.call('XACK', KEYS[4], ARGV[6], ARGV[5])
 return 'OK'`;
 
+/** How often the world looks for requests another world left pending, in milliseconds. */
+const STRAY_CHECK_MS = 1000;
+
+/** How long a request must have been pending with another world before it is claimed. */
+const STRAY_IDLE_MS = 500;
+
 /** How long an answered key is remembered, so a retry is answered without running again. */
 const ANSWERED_TTL_SECONDS = 600;
 
@@ -301,7 +307,12 @@ export class CommandServer {
       cursor = claimed[0];
       await this.#handleBatch(claimed[1]);
     } while (cursor !== "0-0" && !signal.aborted);
+    let lookedForStrays = performance.now();
     while (!signal.aborted) {
+      if (performance.now() - lookedForStrays >= STRAY_CHECK_MS) {
+        lookedForStrays = performance.now();
+        await this.#claimStrays();
+      }
       const reply = await blocking.sendCommand([
         "XREADGROUP",
         "GROUP",
@@ -317,6 +328,37 @@ export class CommandServer {
       ]) as [string, [string, string[] | null][]][] | null;
       await this.#handleBatch(reply?.[0]?.[1] ?? []);
     }
+  }
+
+  /**
+   * Claims and handles requests left pending by another consumer after this world started: a
+   * world that was paused past its lease can have read a few before it woke, found itself fenced
+   * out and stopped, without answering them.
+   */
+  async #claimStrays(): Promise<void> {
+    const pending = await this.#redis.sendCommand([
+      "XPENDING",
+      COMMAND_STREAM,
+      WORLD_GROUP,
+      "IDLE",
+      String(STRAY_IDLE_MS),
+      "-",
+      "+",
+      "100",
+    ]) as [string, string, number, number][];
+    const strays = pending.filter(([, consumer]) => consumer !== this.#options.node)
+      .map(([id]) => id);
+    if (strays.length === 0) return;
+    const claimed = await this.#redis.sendCommand([
+      "XCLAIM",
+      COMMAND_STREAM,
+      WORLD_GROUP,
+      this.#options.node,
+      String(STRAY_IDLE_MS),
+      ...strays,
+    ]) as [string, string[] | null][];
+    this.#logger.warn("claimed requests another world left unanswered", { count: claimed.length });
+    await this.#handleBatch(claimed);
   }
 
   /**

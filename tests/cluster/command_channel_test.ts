@@ -133,3 +133,53 @@ Deno.test({
   assertEquals(await answer, { accepted: true });
   assertEquals(ran, ["get lantern"]);
 });
+
+Deno.test({
+  name:
+    "a request another world read after this one started (then stopped, fenced out) is claimed and answered within moments",
+  ignore,
+}, async () => {
+  await using redis = await startRedis();
+  await using client = await connectRedis(redis.url);
+  await using blocking = await connectRedis(redis.url);
+  await using stale = await connectRedis(redis.url);
+  await using edgeBlocking = await connectRedis(redis.url);
+  const edge = new CommandClient(client, { node: "edge-1", deadlineMs: 20_000 });
+  await using supervisor = new Supervisor();
+  supervisor.spawn("commands.replies", (signal) => edge.run(edgeBlocking, signal));
+  // The running world is busy with a first request while a stale world reads the second.
+  const busy = Promise.withResolvers<void>();
+  const started = Promise.withResolvers<void>();
+  const ran: string[] = [];
+  const world = new CommandServer(client, async (request) => {
+    ran.push(request.command);
+    if (request.command === "first") {
+      started.resolve();
+      await busy.promise;
+    }
+    return { accepted: true };
+  }, { node: "world-2", flushed: () => Promise.resolve() });
+  supervisor.spawn("commands.world", (signal) => world.run(blocking, signal));
+  const first = edge.send({ key: "k1", account: "ann", command: "first" });
+  await started.promise;
+  const second = edge.send({ key: "k2", account: "bob", command: "second" });
+  let taken: unknown = null;
+  while (taken === null) {
+    taken = await stale.sendCommand([
+      "XREADGROUP",
+      "GROUP",
+      "world",
+      "world-stale",
+      "COUNT",
+      "1",
+      "BLOCK",
+      "100",
+      "STREAMS",
+      "mythos:commands",
+      ">",
+    ]);
+  }
+  busy.resolve();
+  assertEquals(await Promise.all([first, second]), [{ accepted: true }, { accepted: true }]);
+  assertEquals(ran, ["first", "second"]);
+});
