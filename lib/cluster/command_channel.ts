@@ -233,8 +233,8 @@ export interface CommandServerOptions {
 
 /**
  * Answers a request, if the world's fencing token is the newest: remembers the answer under its
- * idempotency key (unless it was remembered before), sends it on the edge's reply stream, and
- * acknowledges the request — in that order, in one round trip.
+ * idempotency key (unless it was remembered before, or refuses the command), sends it on the
+ * edge's reply stream, and acknowledges the request — in that order, in one round trip.
  * KEYS: the fence, the remembered answer, the reply stream, the request stream.
  * ARGV: the token (or empty), the answer, `1` to remember it, the key, the request's entry id,
  * the consumer group, how many replies to keep, how long to remember, in seconds.
@@ -459,7 +459,7 @@ export class CommandServer {
         COMMAND_STREAM,
         this.#options.fenceToken === undefined ? "" : String(this.#options.fenceToken),
         answer,
-        remembered ? "0" : "1",
+        remembered || isRefusal(answer) ? "0" : "1",
         key,
         id,
         WORLD_GROUP,
@@ -485,6 +485,16 @@ interface Answer {
   answer: string;
   /** Whether it was answered before (a retry): sent again, not run or remembered again. */
   remembered: boolean;
+}
+
+/**
+ * Whether an answer (JSON) refuses a command — rate limited, closing, not in the world, or
+ * unavailable. A refusal is not remembered: a retry with the same key is a new try, not the same
+ * refusal again (a world that was closing would otherwise refuse the retry for ten minutes).
+ */
+function isRefusal(answer: string): boolean {
+  const parsed = JSON.parse(answer) as { accepted?: unknown } | null;
+  return parsed?.accepted === false;
 }
 
 /** Where the answer to the request with idempotency key `key` is remembered. */

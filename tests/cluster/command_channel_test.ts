@@ -74,6 +74,9 @@ Deno.test({
     accepted: true,
   });
   assertEquals(ran.length, 4);
+  // A refusal is not remembered: the same key tried again (after the 429) runs again.
+  await edge.send({ key: "k3", account: "ann", command: "flood" });
+  assertEquals(ran.length, 5);
   assertEquals(edge.waiting, 0);
 });
 
