@@ -82,6 +82,6 @@ Deno.test({
   const print = (line: string) => lines.push(line);
   assertEquals(await runDbCommand(["migrate"], { env, print }), 0);
   assertEquals(await runDbCommand(["migrate"], { env, print }), 0);
-  assertEquals(lines, ["Applied migration 1.", "The schema is up to date."]);
+  assertEquals(lines, ["Applied migrations 1, 2.", "The schema is up to date."]);
   assertEquals(await runDbCommand(["migrate"], { env: () => undefined, print }), 2);
 });
