@@ -21,12 +21,19 @@ export class LedgerPlayer implements AsyncDisposable {
   shutdowns = 0;
   /** Streams opened (the first, and each reconnect). */
   connects = 0;
+  /** Frames whose id was not above the one before (a repeat, or out of order). */
+  outOfOrder = 0;
+  /** `stream.resync` frames (history lost: the stream started afresh). */
+  resyncs = 0;
+  /** Whether a stream is open now. */
+  connected = false;
   /** Whether the first stream has shown the room. */
   inWorld: Promise<void>;
   readonly #url: URL;
   readonly #stop = new AbortController();
   readonly #running: Promise<void>;
   #lastEventId: string | undefined;
+  #newestId = 0;
   #entered!: () => void;
 
   private constructor(player: TestPlayer, url: URL) {
@@ -67,6 +74,7 @@ export class LedgerPlayer implements AsyncDisposable {
         continue;
       }
       this.connects++;
+      this.connected = true;
       while (!this.#stop.signal.aborted) {
         let frame;
         try {
@@ -75,7 +83,12 @@ export class LedgerPlayer implements AsyncDisposable {
           continue; // nothing within the poll: look at the stop signal again
         }
         if (frame === undefined) break; // ended: reconnect
-        if (frame.id !== undefined) this.#lastEventId = frame.id;
+        if (frame.id !== undefined) {
+          if (Number(frame.id) <= this.#newestId) this.outOfOrder++;
+          this.#newestId = Math.max(this.#newestId, Number(frame.id));
+          this.#lastEventId = frame.id;
+        }
+        if (frame.event === "stream.resync") this.resyncs++;
         if (frame.event === "room.look") this.#entered();
         if (frame.event === "stream.shutdown") this.shutdowns++;
         if (frame.event === "room.say") {
@@ -84,6 +97,7 @@ export class LedgerPlayer implements AsyncDisposable {
           if (data.npc !== true) this.heard.set(data.text, (this.heard.get(data.text) ?? 0) + 1);
         }
       }
+      this.connected = false;
     }
   }
 }
