@@ -429,7 +429,8 @@ async function startWorldNode(base: NodeBase): Promise<RoleParts> {
         if (!(error instanceof FencedOutError)) throw error;
         fencedOut(error);
       }
-    }, { critical: true });
+      // Not restarted: a new hold would count the lease as just renewed.
+    }, { critical: true, restart: false });
     const loadingSince = performance.now();
     // Claimed before loading: writes of an earlier world still in flight finish first, and any
     // after this are refused, so what is loaded is final.
