@@ -63,8 +63,7 @@ Deno.test({
   await using cluster = await startTestCluster();
   const [one, two] = cluster.edges as [typeof cluster.edges[0], typeof cluster.edges[0]];
   await using ann = await TestPlayer.enter(one.url, "Ann");
-  await using bob = await TestPlayer.enter(one.url, "Bob");
-  await ann.expect("room.enter", (data) => data.who === "Bob");
+  await using bob = await enterAfter(ann, one.url, "Bob");
   const key = { "idempotency-key": "fedcba9876543210fedcba9876543210" };
   for (const edge of [one, two, one]) {
     bob.base = edge.url;
@@ -87,8 +86,7 @@ Deno.test({
   await using cluster = await startTestCluster();
   const [one, two] = cluster.edges as [typeof cluster.edges[0], typeof cluster.edges[0]];
   await using ann = await TestPlayer.enter(one.url, "Ann");
-  await using bob = await TestPlayer.enter(one.url, "Bob");
-  await ann.expect("room.enter", (data) => data.who === "Bob");
+  await using bob = await enterAfter(ann, one.url, "Bob");
   await using cat = await TestPlayer.enter(two.url, "Cat");
   await ann.expect("room.enter", (data) => data.who === "Cat");
 
@@ -191,3 +189,10 @@ Deno.test({
   await ann.do("say after the trim");
   await ann.expect("room.say", (data) => data.text === "after the trim");
 });
+
+/** Enters `name` where `watcher` is, once the watcher has seen them arrive. */
+async function enterAfter(watcher: TestPlayer, url: URL, name: string): Promise<TestPlayer> {
+  const player = await TestPlayer.enter(url, name);
+  await watcher.expect("room.enter", (data) => data.who === name);
+  return player;
+}

@@ -57,6 +57,24 @@ async function seatTable(edge: TestServer): Promise<Table> {
   return new Table(ann, bob);
 }
 
+/** A cluster with one edge, a short lease, and Ann and Bob at the table. */
+async function failoverFixture() {
+  const stack = new AsyncDisposableStack();
+  try {
+    const cluster = stack.use(await startTestCluster({ edges: 1, env: LEASE }));
+    const dir = stack.use(await tempDir());
+    const edge = cluster.edges[0] as TestServer;
+    const table = await seatTable(edge);
+    stack.use(table.ann);
+    stack.use(table.bob);
+    const moved = stack.move();
+    return { cluster, dir, edge, table, [Symbol.asyncDispose]: () => moved.disposeAsync() };
+  } catch (error) {
+    await stack.disposeAsync();
+    throw error;
+  }
+}
+
 /** Starts a world node as a real process, standing by. */
 async function spawnWorld(cluster: TestCluster, id: string, dataDir: string) {
   const world = spawnServer({
@@ -64,6 +82,19 @@ async function spawnWorld(cluster: TestCluster, id: string, dataDir: string) {
   });
   await world.waitForLog((line) => line.msg === "listening", 30_000);
   return world;
+}
+
+/** Starts a world node in this process and waits until the cluster view shows it standing by. */
+async function startStandby(cluster: TestCluster, id: string, dataDir: string) {
+  const standby = await startTestServer({
+    dataDir: `${dataDir}/${id}`,
+    env: { ...cluster.nodeEnv("world", id), ...LEASE },
+  });
+  await waitFor(async () => {
+    const view = await clusterView(cluster.edges[0] as TestServer);
+    return view.nodes.some((node) => node.id === id && node.standby === true) || undefined;
+  }, { message: `${id} to stand by` });
+  return standby;
 }
 
 /** The cluster view as the edge shows it. */
@@ -95,12 +126,8 @@ Deno.test({
     "SIGTERM hands the world to the standby after its save, and kill -9 of that world lets the next standby take over: streams at the edges stay open and every acknowledged say arrives once, in order",
   ignore,
 }, async () => {
-  await using cluster = await startTestCluster({ edges: 1, env: LEASE });
-  await using dir = await tempDir();
-  const [edge] = cluster.edges as [TestServer];
-  const table = await seatTable(edge);
-  await using _ann = table.ann;
-  await using _bob = table.bob;
+  await using fixture = await failoverFixture();
+  const { cluster, dir, edge, table } = fixture;
   await table.talk(3);
 
   // A planned restart: the lease passes at the release, long before it could have lapsed.
@@ -116,15 +143,7 @@ Deno.test({
   await table.talk(3);
 
   // The running world dies: the next standby takes over once the lease lapses.
-  await using third = await startTestServer({
-    dataDir: `${dir.path}/world-3`,
-    env: { ...cluster.nodeEnv("world", "world-3"), ...LEASE },
-  });
-  await waitFor(async () => {
-    const view = await clusterView(edge);
-    return view.nodes.some((node) => node.id === "world-3" && node.standby === true) ||
-      undefined;
-  }, { message: "world-3 to stand by" });
+  await using third = await startStandby(cluster, "world-3", dir.path);
   second.child.kill("SIGKILL");
   await worldRunning(third);
   const view = await waitFor(async () => {
@@ -144,25 +163,13 @@ Deno.test({
     "a world paused past its lease (SIGSTOP) is replaced, and when it wakes (SIGCONT) it writes nothing and stops",
   ignore,
 }, async () => {
-  await using cluster = await startTestCluster({ edges: 1, env: LEASE });
-  await using dir = await tempDir();
-  const [edge] = cluster.edges as [TestServer];
-  const table = await seatTable(edge);
-  await using _ann = table.ann;
-  await using _bob = table.bob;
+  await using fixture = await failoverFixture();
+  const { cluster, dir, edge, table } = fixture;
   await using paused = await spawnWorld(cluster, "world-2", dir.path);
   await handOver(cluster, paused);
   await table.talk(2);
 
-  await using standby = await startTestServer({
-    dataDir: `${dir.path}/world-3`,
-    env: { ...cluster.nodeEnv("world", "world-3"), ...LEASE },
-  });
-  await waitFor(async () => {
-    const view = await clusterView(edge);
-    return view.nodes.some((node) => node.id === "world-3" && node.standby === true) ||
-      undefined;
-  }, { message: "world-3 to stand by" });
+  await using standby = await startStandby(cluster, "world-3", dir.path);
   paused.child.kill("SIGSTOP");
   try {
     await worldRunning(standby);

@@ -48,18 +48,11 @@ Deno.test({
   const two = new WorldLease(client, { node: "world-2", leaseMs: 600 });
   await one.tryAcquire();
   await using supervisor = new Supervisor();
-  const lost = Promise.withResolvers<unknown>();
-  supervisor.spawn("lease", async (signal) => {
-    try {
-      await one.hold(signal);
-    } catch (error) {
-      lost.resolve(error);
-    }
-  });
+  const lost = failureOf(supervisor, "lease", (signal) => one.hold(signal));
   // As if it had lapsed while this holder was paused: the next node takes it.
   await client.sendCommand(["DEL", LEASE_KEY]);
   assertEquals(await two.tryAcquire(), 2);
-  const error = await lost.promise as Error;
+  const error = await lost as Error;
   assertInstanceOf(error, FencedOutError);
   assertEquals(error.message, "the world lease was taken by another node");
   assertEquals(one.held, false);
@@ -75,17 +68,10 @@ Deno.test({
   const one = new WorldLease(client, { node: "world-1", leaseMs: 900 });
   await one.tryAcquire();
   await using supervisor = new Supervisor();
-  const lost = Promise.withResolvers<unknown>();
-  supervisor.spawn("lease", async (signal) => {
-    try {
-      await one.hold(signal);
-    } catch (error) {
-      lost.resolve(error);
-    }
-  });
+  const lost = failureOf(supervisor, "lease", (signal) => one.hold(signal));
   // Redis stops answering writes for longer than the lease (the renewal hangs).
   await admin.sendCommand(["CLIENT", "PAUSE", "3000", "WRITE"]);
-  const error = await lost.promise as Error;
+  const error = await lost as Error;
   assertInstanceOf(error, FencedOutError);
   assertEquals(error.message, "the world lease could not be renewed before it would lapse");
   await admin.sendCommand(["CLIENT", "UNPAUSE"]);
@@ -105,15 +91,7 @@ Deno.test({
   const writer = new EventLogWriter(client, { historyMs: 60_000, fenceToken: token });
   const bus = new EventBus({ onOperation: (operation) => writer.record(operation) });
   await using supervisor = new Supervisor();
-  const writing = Promise.withResolvers<unknown>();
-  supervisor.spawn("writer", async (signal) => {
-    try {
-      await writer.run(signal);
-      writing.resolve(undefined);
-    } catch (error) {
-      writing.resolve(error);
-    }
-  });
+  const writing = failureOf(supervisor, "writer", (signal) => writer.run(signal));
   bus.open("ann");
   bus.publish(say("Ann", "while holding"), { to: "player", key: "ann" });
   await writer.flushed();
@@ -125,7 +103,7 @@ Deno.test({
   await new WorldLease(client, { node: "world-2", leaseMs: 60_000 }).tryAcquire();
   bus.publish(say("Ann", "after the takeover"), { to: "player", key: "ann" });
   await assertRejects(() => writer.flushed(), FencedOutError);
-  assert((await writing.promise) instanceof FencedOutError);
+  assert((await writing) instanceof FencedOutError);
   assertEquals(await length(), before, "nothing appended");
 
   // Its command server runs what it reads, but its answer is refused, and it stops.
@@ -134,22 +112,36 @@ Deno.test({
     flushed: () => Promise.resolve(),
     fenceToken: token,
   });
-  const serving = Promise.withResolvers<unknown>();
-  supervisor.spawn("commands", async (signal) => {
-    try {
-      await server.run(blocking, signal);
-    } catch (error) {
-      serving.resolve(error);
-    }
-  });
+  const serving = failureOf(supervisor, "commands", (signal) => server.run(blocking, signal));
   const edge = new CommandClient(edgeClient, { node: "edge-1", deadlineMs: 1000 });
   supervisor.spawn("replies", (signal) => edge.run(edgeBlocking, signal));
   const [answer, stopped] = await Promise.all([
     edge.send({ key: "k1", account: "ann", command: "look" }),
-    serving.promise,
+    serving,
   ]);
   assert(stopped instanceof FencedOutError, String(stopped));
   assertEquals(answer, { accepted: false, reason: "unavailable" }, "no answer came");
   const pending = await client.sendCommand(["XPENDING", "mythos:commands", "world"]) as [number];
   assertEquals(pending[0], 1, "left pending for the world that holds the lease");
 });
+
+/**
+ * Runs `body` as a supervised task; resolves with what it threw (or `undefined` if it ended
+ * without throwing).
+ */
+function failureOf(
+  supervisor: Supervisor,
+  name: string,
+  body: (signal: AbortSignal) => Promise<void>,
+): Promise<unknown> {
+  const failure = Promise.withResolvers<unknown>();
+  supervisor.spawn(name, async (signal) => {
+    try {
+      await body(signal);
+      failure.resolve(undefined);
+    } catch (error) {
+      failure.resolve(error);
+    }
+  });
+  return failure.promise;
+}
