@@ -218,7 +218,8 @@ if (!has("cluster-only")) {
       const started = performance.now();
       await start("world", "world");
       const restartMs = round(performance.now() - started);
-      // Every player's stream back (the new world's snapshot ends the old mailboxes).
+      // Every player back in the world: the new world follows the stream and takes them back;
+      // their streams stay open.
       const backBy = performance.now() + 60_000;
       const expected = PLAYERS;
       let open = 0;
