@@ -19,8 +19,8 @@ import { waitFor } from "../support/wait.ts";
 const ignore = skipWithoutRedis("World failover tests") ||
   skipWithoutPostgres("World failover tests");
 
-/** A short lease, so a lapse is quick; a generous deadline, so commands wait out a takeover. */
-const LEASE = { MYTHOS_WORLD_LEASE_MS: "1000", MYTHOS_WORLD_DEADLINE_MS: "15000" };
+/** A short lease (a busy machine still renews it in time), a deadline that waits out a takeover. */
+const LEASE = { MYTHOS_WORLD_LEASE_MS: "2000", MYTHOS_WORLD_DEADLINE_MS: "15000" };
 
 /** Two players on the cluster's edge who hear each other, and a ledger of what was said. */
 class Table {
