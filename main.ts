@@ -55,6 +55,7 @@ import {
 import { EventLogReader, EventLogWriter, firstEventIdAfter } from "./lib/cluster/event_log.ts";
 import { FencedOutError } from "./lib/cluster/fence.ts";
 import { WorldLease } from "./lib/cluster/world_lease.ts";
+import { TakeoverNotes } from "./lib/cluster/takeover_notes.ts";
 import { keepRunning, RedisUnavailableError } from "./lib/cluster/redis.ts";
 import type { Metric } from "./lib/metrics.ts";
 import type { PlayerPresence } from "./lib/presence/presence.ts";
@@ -276,6 +277,8 @@ interface HeldWorld {
   realtime: Realtime;
   /** The event stream's newest entry, which the bus has applied. */
   streamHead: string;
+  /** The earlier world's notes of answered requests, as read while standing by. */
+  notes: TakeoverNotes;
 }
 
 /** The game's parts, and the event-stream position its writer has recorded (a world node). */
@@ -332,7 +335,9 @@ async function startGameNode(base: NodeBase, held?: HeldWorld): Promise<GameNode
     );
     // The characters the earlier world had in the world come back as they were saved; their
     // streams at the edges go on.
-    const resumed = await presence.resumeAll(realtime.bus.keys());
+    const resumed = await presence.resumeAll(realtime.bus.keys(), {
+      newest: (saved) => held.notes.newest(saved),
+    });
     logger.info("took over the world's players", { resumed });
     await startWorldRole(
       supervisor,
@@ -342,6 +347,7 @@ async function startGameNode(base: NodeBase, held?: HeldWorld): Promise<GameNode
       held.settings,
       logger,
       held.fence,
+      held.notes,
     );
   }
   return {
@@ -410,8 +416,10 @@ async function startWorldNode(base: NodeBase): Promise<RoleParts> {
   // Standing by, the node follows the event stream into a bus of its own (as an edge does), so a
   // takeover carries on every mailbox, topic and history: the players' streams at the edges go on.
   const realtime = startRealtime(supervisor, config, logger, { firstId: 1 });
+  const notes = new TakeoverNotes();
   const follower = new EventLogReader(await link.blockingClient("events"), realtime.bus, {
     logger: log,
+    onAnswered: (note) => notes.note(note),
   });
   const following = supervisor.spawn(
     WORLD_TASKS.follow,
@@ -448,6 +456,7 @@ async function startWorldNode(base: NodeBase): Promise<RoleParts> {
       fence: { token, onFencedOut: fencedOut },
       realtime,
       streamHead: follower.lastApplied,
+      notes,
     });
     game.startTasks(await throttle.promise);
     log.info("running the world", {

@@ -18,6 +18,7 @@ import { ControlChannel } from "./control_channel.ts";
 import { EdgePresence } from "./edge_presence.ts";
 import { EventLogReader, type EventLogWriter, type RedisClient } from "./event_log.ts";
 import { FencedOutError } from "./fence.ts";
+import type { TakeoverNotes } from "./takeover_notes.ts";
 import { NodeRegistry, type NodeReport } from "./node_registry.ts";
 import { closeRedis, keepRunning, openRedis } from "./redis.ts";
 import { WorldClient } from "./world_client.ts";
@@ -175,7 +176,8 @@ function stoppingWhenFenced(
 /**
  * Starts the world's side, once this node holds the world lease: the event writer (critical: a
  * world that cannot record is stale), the bus snapshots edges start from, the command server and
- * the linkdead check. `writer` must carry the lease's token; so do the answers.
+ * the linkdead check. `writer` must carry the lease's token; so do the answers. `notes` are what
+ * an earlier world noted in the event stream, as this node read it while standing by.
  */
 export async function startWorldRole(
   supervisor: Supervisor,
@@ -185,6 +187,7 @@ export async function startWorldRole(
   settings: ClusterSettings,
   logger: Logger,
   fence: WorldFence,
+  notes?: TakeoverNotes,
 ): Promise<WorldService> {
   const log = logger.child({ part: "cluster", node: link.id });
   supervisor.spawn(WORLD_TASKS.write, stoppingWhenFenced(fence, (signal) => writer.run(signal)), {
@@ -210,6 +213,10 @@ export async function startWorldRole(
     node: link.id,
     flushed: () => writer.flushed(),
     saved: () => parts.game.saveDirty(),
+    // Noted in the event stream after the batch's events: a world that takes over after a crash
+    // before the answers went out answers from the note and takes the players as noted.
+    ran: (answers) => writer.recordAnswered({ answers, players: parts.game.dirtyRecords() }),
+    earlier: (key) => notes?.answerOf(key),
     fenceToken: fence.token,
     logger: log,
   });

@@ -227,6 +227,16 @@ export interface CommandServerOptions {
    * an answer also promises durability; a failure is logged and the answers go out regardless.
    */
   saved?: () => Promise<unknown>;
+  /**
+   * Told of a batch's new answers (idempotency key, answer) once it has run, before waiting for
+   * the event stream: the world records them there (`EventLogWriter.recordAnswered`).
+   */
+  ran?: (answers: [string, string][]) => void;
+  /**
+   * The answer an earlier world recorded for a key (in the event stream) before it died without
+   * sending it: such a request is answered, not run again.
+   */
+  earlier?: (key: string) => string | undefined;
   /** Where trouble is logged. */
   logger?: Logger;
 }
@@ -384,6 +394,8 @@ export class CommandServer {
         }
       }),
     );
+    const fresh = answers.filter((answer) => !answer.remembered && !isRefusal(answer.answer));
+    if (fresh.length > 0) this.#options.ran?.(fresh.map((answer) => [answer.key, answer.answer]));
     try {
       if (answers.some((answer) => !answer.remembered)) {
         // The answer promises the commands' events are in the event stream...
@@ -426,6 +438,9 @@ export class CommandServer {
     if (making !== undefined) return { id, key, reply, answer: await making, remembered: true };
     const earlier = await this.#redis.sendCommand(["GET", answeredKey(key)]);
     if (typeof earlier === "string") return { id, key, reply, answer: earlier, remembered: true };
+    // Run by a world that died before answering: its answer is in the event stream.
+    const noted = this.#options.earlier?.(key);
+    if (noted !== undefined) return { id, key, reply, answer: noted, remembered: false };
     const made = this.#runToAnswer({ key, account, kind: kind as RequestKind, command });
     this.#making.set(key, made);
     return { id, key, reply, answer: await made, remembered: false };

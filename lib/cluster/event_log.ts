@@ -19,6 +19,7 @@ import type { createClient } from "redis";
 import type { EventBus } from "../bus/event_bus.ts";
 import { type BusOperation, decodeOperation, encodeOperation } from "../bus/operations.ts";
 import { errorFields, type Logger, silentLogger } from "../log.ts";
+import type { PlayerRecord } from "../store/store.ts";
 import { FENCE_CHECK, FENCE_KEY, FencedOutError, isFencedOut } from "./fence.ts";
 
 /** A connected node-redis client. */
@@ -52,6 +53,29 @@ while i <= #ARGV do
 end
 if ARGV[3] ~= '' then redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[3]) end
 return 'OK'`;
+
+/** The field of a stream entry that holds an {@linkcode AnsweredNote} (not a bus operation). */
+const ANSWERED_FIELD = "answered";
+
+/**
+ * Requests a world answered in one batch, and the players they changed as the world then had
+ * them: written after the batch's events and before the answers go out, so a world that takes
+ * over after a crash in between neither runs them again nor loses what they did.
+ */
+export interface AnsweredNote {
+  /** Idempotency key and answer (JSON) of each request. */
+  answers: [string, string][];
+  /** The records of the players changed (and not yet saved) when the batch had run. */
+  players: PlayerRecord[];
+}
+
+/** An entry waiting to be written. */
+interface QueuedEntry {
+  /** Its stream id. */
+  id: string;
+  /** Its fields. */
+  fields: string[];
+}
 
 /** Entries written per round trip at most. */
 const WRITE_BATCH = 500;
@@ -94,7 +118,7 @@ export class EventLogWriter {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #fenceToken: string;
-  #queue: { id: string; operation: BusOperation }[] = [];
+  #queue: QueuedEntry[] = [];
   #position = "0-0";
   #recorded = 0;
   #written = 0;
@@ -139,9 +163,26 @@ export class EventLogWriter {
 
   /** Queues an operation (the bus's `onOperation`). */
   record(operation: BusOperation): void {
-    const id = this.#streamId(operation);
+    this.#enqueue(this.#streamId(operation), encodeOperation(operation));
+  }
+
+  /**
+   * Queues a note of requests answered and the players they changed (after the events they made),
+   * for a world that takes over: it answers those requests from the note instead of running them
+   * again, and takes those players as the note has them.
+   */
+  recordAnswered(note: AnsweredNote): void {
+    const after = Math.max(this.#after, 0);
+    if (after !== this.#after) {
+      this.#after = after;
+      this.#sinceEvent = 0;
+    }
+    this.#enqueue(`${after}-${++this.#sinceEvent}`, [ANSWERED_FIELD, JSON.stringify(note)]);
+  }
+
+  #enqueue(id: string, fields: string[]): void {
     this.#position = id;
-    this.#queue.push({ id, operation });
+    this.#queue.push({ id, fields });
     this.#recorded++;
     this.#wake?.();
   }
@@ -208,10 +249,9 @@ export class EventLogWriter {
     }
   }
 
-  async #write(batch: { id: string; operation: BusOperation }[]): Promise<void> {
+  async #write(batch: QueuedEntry[]): Promise<void> {
     const args = [this.#fenceToken, this.#retried ? "1" : "0", this.#trimBelow() ?? ""];
-    for (const { id, operation } of batch) {
-      const fields = encodeOperation(operation);
+    for (const { id, fields } of batch) {
       args.push(id, String(fields.length), ...fields);
     }
     // One script: the fence is checked and the whole batch appended in one round trip. After a
@@ -273,6 +313,8 @@ export interface EventLogReaderOptions {
   after?: string;
   /** Where trouble is logged. */
   logger?: Logger;
+  /** Told of each note of answered requests (a standby world keeps them for a takeover). */
+  onAnswered?: (note: AnsweredNote) => void;
 }
 
 /**
@@ -285,6 +327,7 @@ export class EventLogReader {
   readonly #bus: EventBus;
   readonly #key: string;
   readonly #logger: Logger;
+  readonly #onAnswered: ((note: AnsweredNote) => void) | undefined;
   #after: string;
   #applied = 0;
   #waiters: { position: string; resolve: () => void }[] = [];
@@ -304,6 +347,7 @@ export class EventLogReader {
     this.#key = options.key ?? EVENT_STREAM;
     this.#after = options.after ?? "0";
     this.#logger = options.logger ?? silentLogger;
+    this.#onAnswered = options.onAnswered;
   }
 
   /** The id of the last entry applied (`0` before any). */
@@ -362,7 +406,9 @@ export class EventLogReader {
     const entries = reply?.[0]?.[1] ?? [];
     for (const [id, fields] of entries) {
       try {
-        this.#bus.apply(decodeOperation(fields));
+        const answered = fields[0] === ANSWERED_FIELD ? fields[1] : undefined;
+        if (answered === undefined) this.#bus.apply(decodeOperation(fields));
+        else this.#onAnswered?.(JSON.parse(answered) as AnsweredNote);
       } catch (error) {
         // A malformed entry cannot be applied by anyone; skipping it keeps the rest flowing.
         this.#logger.error("skipping an event-stream entry that cannot be applied", {

@@ -482,6 +482,13 @@ export class Game implements CommandContext {
 
   // --- Saving ----------------------------------------------------------------------------------
 
+  /** The records of the players whose position or stats changed since they were last saved. */
+  dirtyRecords(): PlayerRecord[] {
+    return [...this.world.players()].filter((player) => player.dirty).map((player) =>
+      this.world.record(player, this.#bus.lastIdOf(player.id))
+    );
+  }
+
   /** Saves players whose position or stats changed, and the hour if it moved; returns how many players. */
   async saveDirty(): Promise<number> {
     if (this.#savedHour !== this.clock.hour) {

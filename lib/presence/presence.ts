@@ -19,7 +19,7 @@ import type { SseHub } from "../sse/hub.ts";
 import type { EventBus } from "../bus/event_bus.ts";
 import type { Game } from "../game/game.ts";
 import type { PlayerState } from "../game/world.ts";
-import { type Store, StoreUnavailableError } from "../store/store.ts";
+import { type PlayerRecord, type Store, StoreUnavailableError } from "../store/store.ts";
 
 /** What presence joins: the game, the bus its streams read, the store, the SSE hub. */
 export interface PresenceParts {
@@ -184,16 +184,21 @@ export class Presence implements PlayerPresence {
    * Takes back the characters whose mailboxes an earlier world node left open (a takeover: the
    * bus followed the event stream), from their saved records, without a word to anyone; a
    * mailbox without a character is released. The linkdead check then treats them as any other.
-   * Returns how many came back.
+   * `newest` may offer a newer record than the saved one (a change the earlier world noted in the
+   * event stream but died before saving). Returns how many came back.
    */
-  async resumeAll(accountIds: readonly string[]): Promise<number> {
+  async resumeAll(
+    accountIds: readonly string[],
+    options: { newest?: (saved: PlayerRecord) => PlayerRecord } = {},
+  ): Promise<number> {
     let resumed = 0;
     await Promise.all(accountIds.map(async (accountId) => {
-      const record = await this.#store.getPlayer(accountId);
-      if (record === undefined) {
+      const saved = await this.#store.getPlayer(accountId);
+      if (saved === undefined) {
         this.#bus.release(accountId);
         return;
       }
+      const record = options.newest?.(saved) ?? saved;
       this.#game.resume(record, { admin: await this.#isAdmin(accountId) });
       resumed++;
     }));
