@@ -11,6 +11,9 @@
  * the history began. (Event ids start from the clock but count events, so they say nothing of an
  * entry's age.)
  *
+ * Besides the operations, the world appends a note after each batch of requests it answers
+ * ({@linkcode AnsweredNote}); edges skip notes, a standby world keeps them for a takeover.
+ *
  * @module
  */
 
