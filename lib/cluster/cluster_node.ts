@@ -216,6 +216,7 @@ export async function startWorldRole(
     // Noted in the event stream after the batch's events: a world that takes over after a crash
     // before the answers went out answers from the note and takes the players as noted.
     ran: (answers) => writer.recordAnswered({ answers, players: parts.game.dirtyRecords() }),
+    hold: () => writer.hold(),
     earlier: (key) => notes?.answerOf(key),
     fenceToken: fence.token,
     logger: log,

@@ -233,6 +233,11 @@ export interface CommandServerOptions {
    */
   ran?: (answers: [string, string][]) => void;
   /**
+   * Holds back the event stream's writer while a batch runs; returns the release (called once the
+   * batch's note is recorded), so the batch's events and note are written together.
+   */
+  hold?: () => () => void;
+  /**
    * The answer an earlier world recorded for a key (in the event stream) before it died without
    * sending it: such a request is answered, not run again.
    */
@@ -386,16 +391,25 @@ export class CommandServer {
       byAccount.set(account, list);
     }
     const answers: Answer[] = [];
-    const handled = await Promise.allSettled(
-      [...byAccount.values()].map(async (list) => {
-        for (const [id, fields] of list) {
-          const answer = await this.#handle(id, fields);
-          if (answer !== undefined) answers.push(answer);
-        }
-      }),
-    );
-    const fresh = answers.filter((answer) => !answer.remembered && !isRefusal(answer.answer));
-    if (fresh.length > 0) this.#options.ran?.(fresh.map((answer) => [answer.key, answer.answer]));
+    // The batch's events and its note go to the event stream together, in one write.
+    const release = this.#options.hold?.();
+    let handled: PromiseSettledResult<void>[];
+    try {
+      handled = await Promise.allSettled(
+        [...byAccount.values()].map(async (list) => {
+          for (const [id, fields] of list) {
+            const answer = await this.#handle(id, fields);
+            if (answer !== undefined) answers.push(answer);
+          }
+        }),
+      );
+      const fresh = answers.filter((answer) => !answer.remembered && !isRefusal(answer.answer));
+      if (fresh.length > 0) {
+        this.#options.ran?.(fresh.map((answer) => [answer.key, answer.answer]));
+      }
+    } finally {
+      release?.();
+    }
     try {
       if (answers.some((answer) => !answer.remembered)) {
         // The answer promises the commands' events are in the event stream...

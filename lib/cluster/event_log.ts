@@ -132,6 +132,8 @@ export class EventLogWriter {
    * first, for trimming by age. */
   #marks: { at: number; id: string }[] = [];
   #wake: (() => void) | undefined;
+  /** Holds on writing ({@linkcode EventLogWriter.hold}) not yet released. */
+  #holds = 0;
   /** Whether the batch being written was tried before (stale ids are then its own). */
   #retried = false;
   /** The event id the last entry was numbered after, and how many entries followed it. */
@@ -190,6 +192,22 @@ export class EventLogWriter {
     this.#wake?.();
   }
 
+  /**
+   * Holds back writing until the returned function is called (every hold, if there are several):
+   * a batch of requests holds the writer while it runs, so its events and its note reach Redis in
+   * one write — one atomic script — and a world that dies cannot leave the events without the note.
+   */
+  hold(): () => void {
+    this.#holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+      if (this.#holds === 0) this.#wake?.();
+    };
+  }
+
   /** Resolves once every operation recorded before this call is in the stream. */
   flushed(): Promise<void> {
     if (this.#written >= this.#recorded) return Promise.resolve();
@@ -221,8 +239,8 @@ export class EventLogWriter {
 
   async #run(signal: AbortSignal): Promise<void> {
     while (true) {
-      if (this.#queue.length === 0) {
-        if (signal.aborted) return;
+      if (this.#queue.length === 0 || (this.#holds > 0 && !signal.aborted)) {
+        if (this.#queue.length === 0 && signal.aborted) return;
         await this.#idle(signal);
         continue;
       }

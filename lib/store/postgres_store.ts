@@ -39,6 +39,9 @@ import {
   type WorldFencing,
 } from "./store.ts";
 
+/** How long a session may sit idle inside a transaction before PostgreSQL ends it. */
+const IDLE_IN_TRANSACTION_MS = 3000;
+
 /** Rows written per statement when saving many players. */
 const SAVE_BATCH = 500;
 
@@ -116,6 +119,12 @@ export class PostgresStore implements Store, WorldFencing {
       connect_timeout: 5,
       idle_timeout: 60,
       onnotice: () => {},
+      connection: {
+        // A process paused mid-transaction (SIGSTOP, a cut network) would hold its row locks for
+        // ever: a world's fence lock would stop the next world's claim. The server ends such a
+        // session; every transaction here is a few statements long.
+        idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+      },
     });
     const store = new PostgresStore(sql);
     try {
