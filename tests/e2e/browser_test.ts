@@ -3,7 +3,7 @@
  * server restart in the middle of a session.
  */
 
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { join } from "@std/path/join";
 import type { Page } from "playwright-core";
 import { freePort, launchBrowser } from "../support/browser.ts";
@@ -11,6 +11,7 @@ import { startFlakyProxy } from "../support/flaky_proxy.ts";
 import { TestPlayer } from "../support/player.ts";
 import { type ServerProcess, spawnServer } from "../support/process.ts";
 import { tempDir } from "../support/temp_dir.ts";
+import { waitFor } from "../support/wait.ts";
 
 const WAIT = { timeout: 15_000 };
 
@@ -116,6 +117,50 @@ Deno.test("two players play in Chromium, survive a server restart without reload
   } finally {
     await server[Symbol.asyncDispose]();
   }
+});
+
+Deno.test("a command whose answer was lost is tried again with the same Idempotency-Key and runs once", async () => {
+  await using data = await tempDir();
+  const port = freePort();
+  await using proxy = startFlakyProxy(new URL(`http://127.0.0.1:${port}`));
+  await using server = spawnServer({
+    env: {
+      MYTHOS_PORT: String(port),
+      MYTHOS_DATA_DIR: data.path,
+      MYTHOS_PUBLIC_URL: proxy.url.origin,
+      MYTHOS_NPC_TICK_MS: "3600000",
+    },
+  });
+  await server.waitForLog((entry) => entry.msg === "listening");
+  await using browser = await launchBrowser();
+  const page = await (await browser.newContext()).newPage();
+  await register(page, proxy.url.href, "Ann");
+  await using bob = await TestPlayer.register(new URL(`http://127.0.0.1:${port}`), "Bob");
+  await bob.connect();
+  await bob.expect("room.look");
+
+  const sentBefore = proxy.commandKeys.length;
+  proxy.loseNextCommandAnswers(1);
+  await command(page, "say only once");
+  await line(page, 'You say, "only once"').waitFor(WAIT);
+  // The page tries again after the Retry-After, with the same key.
+  const keys = await waitFor(
+    () =>
+      proxy.commandKeys.length >= sentBefore + 2 ? proxy.commandKeys.slice(sentBefore) : undefined,
+    { message: "the page to try the command again" },
+  );
+  assertEquals(keys.length, 2);
+  assertEquals(keys[0], keys[1]);
+  assertMatch(String(keys[0]), /^[0-9a-f]{32}$/);
+  // The server ran it once and answered the retry from memory.
+  await bob.do("say and again");
+  await line(page, 'Bob says, "and again"').waitFor(WAIT);
+  assertEquals((await bob.expect("room.say", (data) => data.npc !== true)).text, "only once");
+  assertEquals((await bob.expect("room.say", (data) => data.npc !== true)).text, "and again");
+  assertEquals(await page.locator("#output").getByText('You say, "only once"').count(), 1);
+  assertEquals(await page.locator("#output").getByText("Lost on the way").count(), 0);
+  server.child.kill("SIGTERM");
+  assertEquals((await server.exited()).code, 0);
 });
 
 Deno.test("player text is shown as text, never as HTML", async () => {

@@ -1,7 +1,7 @@
 /**
  * A reverse proxy in front of a test server that can misbehave on cue, as a real one does while
- * the server behind it restarts: end every open event stream, or answer the next event-stream
- * request with an error status.
+ * the server behind it restarts: end every open event stream, answer the next event-stream
+ * request with an error status, or lose the answer to a command the server did run.
  *
  * @module
  */
@@ -16,6 +16,13 @@ export interface FlakyProxy extends AsyncDisposable {
   failNextStreams(count?: number, status?: number): void;
   /** Event-stream requests answered with an error so far. */
   readonly failed: number;
+  /**
+   * Passes the next `count` commands (`POST /api/commands`) to the server but answers the browser
+   * 503 with `Retry-After: 1`, as if the answer were lost on the way back.
+   */
+  loseNextCommandAnswers(count?: number): void;
+  /** The `Idempotency-Key` of every command that went through, in order. */
+  readonly commandKeys: (string | null)[];
 }
 
 /** Starts a proxy on a free loopback port that forwards to `upstream`. */
@@ -24,6 +31,8 @@ export function startFlakyProxy(upstream: URL): FlakyProxy {
   let failures = 0;
   let failStatus = 502;
   let failed = 0;
+  let answersToLose = 0;
+  const commandKeys: (string | null)[] = [];
   const dropAll = () => {
     for (const drop of [...streams]) drop();
   };
@@ -37,6 +46,8 @@ export function startFlakyProxy(upstream: URL): FlakyProxy {
         failed++;
         return new Response("Bad gateway", { status: failStatus });
       }
+      const isCommand = url.pathname === "/api/commands" && request.method === "POST";
+      if (isCommand) commandKeys.push(request.headers.get("idempotency-key"));
       const headers = new Headers(request.headers);
       headers.delete("host");
       const response = await fetch(new URL(url.pathname + url.search, upstream), {
@@ -45,6 +56,14 @@ export function startFlakyProxy(upstream: URL): FlakyProxy {
         body: request.body,
         redirect: "manual",
       });
+      if (isCommand && answersToLose > 0) {
+        answersToLose--;
+        await response.body?.cancel();
+        return new Response('{"error":{"code":"unavailable","message":"Lost on the way"}}', {
+          status: 503,
+          headers: { "content-type": "application/json", "retry-after": "1" },
+        });
+      }
       if (!isStream || response.body === null) return response;
       // The stream to the browser ends cleanly when dropped, as a connection closed by a proxy.
       const reader = response.body.getReader();
@@ -92,6 +111,10 @@ export function startFlakyProxy(upstream: URL): FlakyProxy {
     get failed() {
       return failed;
     },
+    loseNextCommandAnswers: (count = 1) => {
+      answersToLose = count;
+    },
+    commandKeys,
     [Symbol.asyncDispose]: async () => {
       dropAll();
       await server.shutdown();
