@@ -164,7 +164,7 @@ Deno.test({
   ignore,
 }, async () => {
   await using fixture = await failoverFixture();
-  const { cluster, dir, edge, table } = fixture;
+  const { cluster, dir, table } = fixture;
   await using paused = await spawnWorld(cluster, "world-2", dir.path);
   await handOver(cluster, paused);
   await table.talk(2);
