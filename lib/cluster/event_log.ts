@@ -72,13 +72,11 @@ export interface AnsweredNote {
   players: PlayerRecord[];
 }
 
-/** An entry waiting to be written. */
-interface QueuedEntry {
-  /** Its stream id. */
-  id: string;
-  /** Its fields. */
-  fields: string[];
-}
+/**
+ * An entry waiting to be written: a bus operation (encoded when it is written, off the bus's
+ * synchronous path) or a note's fields.
+ */
+type QueuedEntry = { id: string; operation: BusOperation } | { id: string; fields: string[] };
 
 /** Entries written per round trip at most. */
 const WRITE_BATCH = 500;
@@ -168,7 +166,7 @@ export class EventLogWriter {
 
   /** Queues an operation (the bus's `onOperation`). */
   record(operation: BusOperation): void {
-    this.#enqueue(this.#streamId(operation), encodeOperation(operation));
+    this.#enqueue({ id: this.#streamId(operation), operation });
   }
 
   /**
@@ -182,12 +180,15 @@ export class EventLogWriter {
       this.#after = after;
       this.#sinceEvent = 0;
     }
-    this.#enqueue(`${after}-${++this.#sinceEvent}`, [ANSWERED_FIELD, JSON.stringify(note)]);
+    this.#enqueue({
+      id: `${after}-${++this.#sinceEvent}`,
+      fields: [ANSWERED_FIELD, JSON.stringify(note)],
+    });
   }
 
-  #enqueue(id: string, fields: string[]): void {
-    this.#position = id;
-    this.#queue.push({ id, fields });
+  #enqueue(entry: QueuedEntry): void {
+    this.#position = entry.id;
+    this.#queue.push(entry);
     this.#recorded++;
     this.#wake?.();
   }
@@ -272,7 +273,9 @@ export class EventLogWriter {
 
   async #write(batch: QueuedEntry[]): Promise<void> {
     const args = [this.#fenceToken, this.#retried ? "1" : "0", this.#trimBelow() ?? ""];
-    for (const { id, fields } of batch) {
+    for (const entry of batch) {
+      const fields = "fields" in entry ? entry.fields : encodeOperation(entry.operation);
+      const id = entry.id;
       args.push(id, String(fields.length), ...fields);
     }
     // One script: the fence is checked and the whole batch appended in one round trip. After a

@@ -220,7 +220,7 @@ export class Game implements CommandContext {
     this.#unsaved.delete(saved.id);
     this.#bus.open(record.id, { floorId: record.lastEventId });
     const player = this.world.addPlayer(record, options.admin ?? false);
-    if (unsaved !== undefined) player.dirty = true;
+    if (unsaved !== undefined) this.world.markDirty(player);
     this.#bus.joinTopic(player.id, roomTopic(player.room));
     this.toRoom(player.room, { type: "room.enter", data: { who: player.name } }, player);
     this.#logger.info("player entered", { player: player.name, room: player.room });
@@ -462,7 +462,7 @@ export class Game implements CommandContext {
     const before = player.lucidity;
     player.lucidity = clampLucidity(before + delta);
     if (player.lucidity === before) return;
-    player.dirty = true;
+    this.world.markDirty(player);
     this.stats(player);
     if (player.lucidity === 0 && this.recoveryRoom !== undefined) {
       this.notice(
@@ -484,7 +484,7 @@ export class Game implements CommandContext {
 
   /** The records of the players whose position or stats changed since they were last saved. */
   dirtyRecords(): PlayerRecord[] {
-    return [...this.world.players()].filter((player) => player.dirty).map((player) =>
+    return this.world.dirtyPlayers().map((player) =>
       this.world.record(player, this.#bus.lastIdOf(player.id))
     );
   }
@@ -495,19 +495,19 @@ export class Game implements CommandContext {
       await this.#store.setMeta("clock", { hour: this.clock.hour });
       this.#savedHour = this.clock.hour;
     }
-    const dirty = [...this.world.players()].filter((player) => player.dirty);
+    const dirty = this.world.dirtyPlayers();
     const left = [...this.#unsaved.values()];
     if (dirty.length === 0 && left.length === 0) return 0;
     const records = [
       ...left,
       ...dirty.map((player) => this.world.record(player, this.#bus.lastIdOf(player.id))),
     ];
-    for (const player of dirty) player.dirty = false;
+    this.world.markSaved(dirty);
     try {
       await this.#store.savePlayers(records);
     } catch (error) {
       // Tried again at the next autosave; a change made meanwhile marks the player again anyway.
-      for (const player of dirty) player.dirty = true;
+      for (const player of dirty) this.world.markDirty(player);
       throw error;
     }
     for (const record of left) {
@@ -525,7 +525,7 @@ export class Game implements CommandContext {
       ...players.map((player) => this.world.record(player, this.#bus.lastIdOf(player.id))),
     ]);
     this.#unsaved.clear();
-    for (const player of players) player.dirty = false;
+    this.world.markSaved(players);
     await this.#store.setMeta("clock", { hour: this.clock.hour });
     return players.length;
   }

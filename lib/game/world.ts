@@ -72,6 +72,8 @@ export type Target =
 export class World {
   readonly #data: WorldData;
   readonly #players = new Map<string, PlayerState>();
+  /** Players whose position or stats changed since their last save. */
+  readonly #dirty = new Set<PlayerState>();
   readonly #playersByName = new Map<string, PlayerState>();
   readonly #roomPlayers = new Map<string, Set<PlayerState>>();
   readonly #items = new Map<string, ItemState>();
@@ -190,7 +192,7 @@ export class World {
       linkdead: false,
       linkdeadSince: undefined,
       resting: false,
-      dirty: room !== record.room,
+      dirty: false,
       replyTo: undefined,
       admin,
       createdAt: record.createdAt,
@@ -198,7 +200,29 @@ export class World {
     this.#players.set(player.id, player);
     this.#playersByName.set(player.name.toLowerCase(), player);
     this.#roomSet(room).add(player);
+    // Placed elsewhere than saved (its room is gone from the world files): save the new place.
+    if (room !== record.room) this.markDirty(player);
     return player;
+  }
+
+  /** Marks a player in the world as changed since its last save. */
+  markDirty(player: PlayerState): void {
+    if (this.#players.get(player.id) !== player) return;
+    player.dirty = true;
+    this.#dirty.add(player);
+  }
+
+  /** Marks players as saved. */
+  markSaved(players: Iterable<PlayerState>): void {
+    for (const player of players) {
+      player.dirty = false;
+      this.#dirty.delete(player);
+    }
+  }
+
+  /** The players in the world changed since their last save (kept as they change: no scan). */
+  dirtyPlayers(): PlayerState[] {
+    return [...this.#dirty];
   }
 
   /** Takes a character out of the world. */
@@ -207,6 +231,7 @@ export class World {
     if (player === undefined) return undefined;
     this.#players.delete(id);
     this.#playersByName.delete(player.name.toLowerCase());
+    this.#dirty.delete(player);
     this.#leaveRoom(player);
     return player;
   }
@@ -217,7 +242,7 @@ export class World {
     this.#leaveRoom(player);
     player.room = to;
     player.resting = false;
-    player.dirty = true;
+    this.markDirty(player);
     this.#roomSet(to).add(player);
   }
 
