@@ -119,22 +119,38 @@ Deno.test("two players play in Chromium, survive a server restart without reload
   }
 });
 
+/**
+ * The server as a process behind a flaky proxy, and Ann registered in Chromium through the proxy.
+ */
+async function annBehindFlakyProxy() {
+  const stack = new AsyncDisposableStack();
+  try {
+    const data = stack.use(await tempDir());
+    const port = freePort();
+    const proxy = stack.use(startFlakyProxy(new URL(`http://127.0.0.1:${port}`)));
+    const server = stack.use(spawnServer({
+      env: {
+        MYTHOS_PORT: String(port),
+        MYTHOS_DATA_DIR: data.path,
+        MYTHOS_PUBLIC_URL: proxy.url.origin,
+        MYTHOS_NPC_TICK_MS: "3600000",
+      },
+    }));
+    await server.waitForLog((entry) => entry.msg === "listening");
+    const browser = stack.use(await launchBrowser());
+    const page = await (await browser.newContext()).newPage();
+    await register(page, proxy.url.href, "Ann");
+    const moved = stack.move();
+    return { port, proxy, server, page, [Symbol.asyncDispose]: () => moved.disposeAsync() };
+  } catch (error) {
+    await stack.disposeAsync();
+    throw error;
+  }
+}
+
 Deno.test("a command whose answer was lost is tried again with the same Idempotency-Key and runs once", async () => {
-  await using data = await tempDir();
-  const port = freePort();
-  await using proxy = startFlakyProxy(new URL(`http://127.0.0.1:${port}`));
-  await using server = spawnServer({
-    env: {
-      MYTHOS_PORT: String(port),
-      MYTHOS_DATA_DIR: data.path,
-      MYTHOS_PUBLIC_URL: proxy.url.origin,
-      MYTHOS_NPC_TICK_MS: "3600000",
-    },
-  });
-  await server.waitForLog((entry) => entry.msg === "listening");
-  await using browser = await launchBrowser();
-  const page = await (await browser.newContext()).newPage();
-  await register(page, proxy.url.href, "Ann");
+  await using behind = await annBehindFlakyProxy();
+  const { port, proxy, server, page } = behind;
   await using bob = await TestPlayer.register(new URL(`http://127.0.0.1:${port}`), "Bob");
   await bob.connect();
   await bob.expect("room.look");
@@ -179,21 +195,8 @@ Deno.test("player text is shown as text, never as HTML", async () => {
 });
 
 Deno.test("after a reconnect that a proxy answered 502, the page takes the server's frames again: hello, status and events", async () => {
-  await using data = await tempDir();
-  const port = freePort();
-  await using proxy = startFlakyProxy(new URL(`http://127.0.0.1:${port}`));
-  await using server = spawnServer({
-    env: {
-      MYTHOS_PORT: String(port),
-      MYTHOS_DATA_DIR: data.path,
-      MYTHOS_PUBLIC_URL: proxy.url.origin,
-      MYTHOS_NPC_TICK_MS: "3600000",
-    },
-  });
-  await server.waitForLog((entry) => entry.msg === "listening");
-  await using browser = await launchBrowser();
-  const page = await (await browser.newContext()).newPage();
-  await register(page, proxy.url.href, "Ann");
+  await using behind = await annBehindFlakyProxy();
+  const { port, proxy, server, page } = behind;
   // An event with an id, so the page has one to resume from.
   await command(page, "say before");
   await line(page, 'You say, "before"').waitFor(WAIT);
