@@ -275,8 +275,7 @@ export class EventLogWriter {
     const args = [this.#fenceToken, this.#retried ? "1" : "0", this.#trimBelow() ?? ""];
     for (const entry of batch) {
       const fields = "fields" in entry ? entry.fields : encodeOperation(entry.operation);
-      const id = entry.id;
-      args.push(id, String(fields.length), ...fields);
+      args.push(entry.id, String(fields.length), ...fields);
     }
     // One script: the fence is checked and the whole batch appended in one round trip. After a
     // failure the batch is sent again; entries Redis already has are skipped, so a retry never
