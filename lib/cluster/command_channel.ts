@@ -270,6 +270,12 @@ const STRAY_IDLE_MS = 500;
 const ANSWERED_TTL_SECONDS = 600;
 
 /**
+ * How many run but unanswered requests the world lets pile up before it stops reading new ones
+ * until they are answered (the event stream or the store has fallen behind).
+ */
+const MAX_UNANSWERED = 1000;
+
+/**
  * The world's side: reads requests as the consumer group {@linkcode WORLD_GROUP}, runs them,
  * answers each once its events are in the event stream, then acknowledges it.
  */
@@ -280,6 +286,12 @@ export class CommandServer {
   readonly #run: CommandRunner;
   /** Answers being made, by key: a retry read while its first try runs waits for that answer. */
   readonly #making = new Map<string, Promise<string>>();
+  /** Answers of requests that have run, waiting to be sent, in the order they ran. */
+  #unanswered: Answer[] = [];
+  /** The task sending {@linkcode #unanswered}, while it runs (the reader awaits it before ending). */
+  #answering: Promise<void> | undefined;
+  /** Why sending answers failed (Redis away, fenced out): the reader stops with it. */
+  #answeringFailed: { reason: unknown } | undefined;
 
   /** Answers through `redis` (a client that does not block); runs commands with `run`. */
   constructor(redis: RedisClient, run: CommandRunner, options: CommandServerOptions) {
@@ -294,6 +306,17 @@ export class CommandServer {
    * earlier life, or a world that died), then new ones. `blocking` must be a client of its own.
    */
   async run(blocking: RedisClient, signal: AbortSignal): Promise<void> {
+    this.#answeringFailed = undefined;
+    try {
+      await this.#read(blocking, signal);
+    } finally {
+      // Nothing runs behind a stopped reader: what has run is answered (or left pending, if
+      // answering failed, for the next reader to claim).
+      await this.#answering;
+    }
+  }
+
+  async #read(blocking: RedisClient, signal: AbortSignal): Promise<void> {
     // From the start of the stream: commands sent before any world ever ran are not lost.
     await this.#redis.sendCommand([
       "XGROUP",
@@ -377,10 +400,10 @@ export class CommandServer {
   }
 
   /**
-   * Handles a batch of requests: one account's in stream order, different accounts' at once (a
-   * slow request, such as a character loading from the database, holds up only its own player's
-   * next ones). Then, once for the whole batch, waits until their events are in the event stream
-   * and their effects are saved, and answers them all.
+   * Runs a batch of requests: one account's in stream order, different accounts' at once (a slow
+   * request, such as a character loading from the database, holds up only its own player's next
+   * ones), and hands their answers to {@linkcode #answerRan}. The next batch runs while this one's
+   * events are written and its effects saved: the two no longer take turns.
    */
   async #handleBatch(entries: [string, string[] | null][]): Promise<void> {
     const byAccount = new Map<string, [string, string[] | null][]>();
@@ -410,28 +433,58 @@ export class CommandServer {
     } finally {
       release?.();
     }
-    try {
-      if (answers.some((answer) => !answer.remembered)) {
-        // The answer promises the commands' events are in the event stream...
-        await this.#options.flushed();
-        // ...and their effects saved (a world that takes over loads them).
-        await this.#options.saved?.().catch((error) =>
-          this.#logger.warn("saving after commands failed; the autosave tries again", {
-            error: errorFields(error),
-          })
-        );
-      }
-      const sent = await Promise.allSettled(answers.map((answer) => this.#answer(answer)));
-      const unsent = sent.find((result) => result.status === "rejected");
-      if (unsent !== undefined) throw (unsent as PromiseRejectedResult).reason;
-    } finally {
-      // Remembered in Redis now (or this world is stopping): a retry finds the answer there.
-      for (const answer of answers) if (!answer.remembered) this.#making.delete(answer.key);
-    }
+    this.#unanswered.push(...answers);
+    if (answers.length > 0) this.#answering ??= this.#answerRan();
+    if (this.#unanswered.length >= MAX_UNANSWERED) await this.#answering;
+    if (this.#answeringFailed !== undefined) throw this.#answeringFailed.reason;
     // Every account's requests have finished before a failure (Redis away, fenced out) stops the
     // reader: nothing is left running behind it.
     const failed = handled.find((result) => result.status === "rejected");
     if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+  }
+
+  /**
+   * Sends the answers of requests that have run, in the order they ran, a group at a time: waits
+   * until the group's events are in the event stream and its effects are saved, then answers it.
+   * Requests that run meanwhile form the next group. Never rejects: a failure is kept for the
+   * reader, and the answers not sent stay pending in Redis for the next reader to claim.
+   */
+  async #answerRan(): Promise<void> {
+    // Let the caller's `#answering = …` land before this can end and clear it.
+    await Promise.resolve();
+    while (this.#unanswered.length > 0 && this.#answeringFailed === undefined) {
+      const answers = this.#unanswered;
+      this.#unanswered = [];
+      try {
+        if (answers.some((answer) => !answer.remembered)) {
+          // The answer promises the commands' events are in the event stream...
+          await this.#options.flushed();
+          // ...and their effects saved (a world that takes over loads them).
+          await this.#options.saved?.().catch((error) =>
+            this.#logger.warn("saving after commands failed; the autosave tries again", {
+              error: errorFields(error),
+            })
+          );
+        }
+        const sent = await Promise.allSettled(answers.map((answer) => this.#answer(answer)));
+        const unsent = sent.find((result) => result.status === "rejected");
+        if (unsent !== undefined) throw (unsent as PromiseRejectedResult).reason;
+      } catch (error) {
+        this.#answeringFailed = { reason: error };
+      } finally {
+        // Remembered in Redis now (or this world is stopping): a retry finds the answer there.
+        for (const answer of answers) if (!answer.remembered) this.#making.delete(answer.key);
+      }
+    }
+    if (this.#answeringFailed !== undefined) {
+      for (const answer of this.#unanswered) {
+        if (!answer.remembered) this.#making.delete(answer.key);
+      }
+      this.#unanswered = [];
+    }
+    // In the same turn as the loop's last look at #unanswered: answers pushed after this start a
+    // new task, none is left waiting for a task that has ended.
+    this.#answering = undefined;
   }
 
   /** Runs one request (or finds its earlier answer); returns what to answer. */

@@ -96,6 +96,8 @@ export class Game implements CommandContext {
   readonly #scheduleShutdown: GameOptions["scheduleShutdown"];
   #commandsRun = 0;
   #savedHour: number | undefined;
+  /** The save in progress (settled): saves run one after another. */
+  #saving: Promise<unknown> = Promise.resolve();
   #accepting = true;
 
   /** Creates the game over a loaded world. */
@@ -489,8 +491,18 @@ export class Game implements CommandContext {
     );
   }
 
-  /** Saves players whose position or stats changed, and the hour if it moved; returns how many players. */
-  async saveDirty(): Promise<number> {
+  /**
+   * Saves players whose position or stats changed, and the hour if it moved; returns how many
+   * players. Saves run one at a time, in the order asked: a player's older record, still being
+   * written, never lands after a newer one.
+   */
+  saveDirty(): Promise<number> {
+    const saving = this.#saving.then(() => this.#saveDirtyNow());
+    this.#saving = saving.catch(() => undefined);
+    return saving;
+  }
+
+  async #saveDirtyNow(): Promise<number> {
     if (this.#savedHour !== this.clock.hour) {
       await this.#store.setMeta("clock", { hour: this.clock.hour });
       this.#savedHour = this.clock.hour;
