@@ -2,7 +2,10 @@
  * Which nodes are alive, and how many event streams each player holds across the edges.
  *
  * Each node keeps a key `mythos:node:<id>` alive with a heartbeat (`SET ... PX <ttl>`): a node that
- * stops — even by `kill -9` — stops counting once its key expires. Each edge counts its own
+ * stops — even by `kill -9` — stops counting once its key expires. The ids of the nodes that ever
+ * beat are kept in the set `mythos:nodes`, so finding the live ones is two cheap reads, not a scan
+ * of every key in Redis (there are hundreds of thousands under load: answers, stream counts); an
+ * id whose key has expired is taken out of the set by whoever notices. Each edge counts its own
  * streams per player in `mythos:streams:<player>` (a hash: node id → count); a player's streams
  * are the sum over the nodes still alive. So a player is linkdead when their last stream on any
  * live edge is gone, and tabs on different edges count against the limit together.
@@ -59,6 +62,18 @@ function nodeKey(id: string): string {
   return `mythos:node:${id}`;
 }
 
+/** The set of the ids of nodes that have beaten (some may have stopped since). */
+const NODES_KEY = "mythos:nodes";
+
+/**
+ * Takes stopped nodes (their key expired) out of the set — checked again inside Redis, so a node
+ * that beat again since it was seen stopped stays in. KEYS: the set. ARGV: the ids.
+ */
+const FORGET_STOPPED = `for _, id in ipairs(ARGV) do
+  if redis.call('EXISTS', 'mythos:node:' .. id) == 0 then redis.call('SREM', KEYS[1], id) end
+end
+return 'OK'`;
+
 function streamsKey(player: string): string {
   return `mythos:streams:${player}`;
 }
@@ -97,12 +112,15 @@ export class NodeRegistry {
 
   /** Marks this node alive for another `ttlMs`, with its report. */
   async beat(): Promise<void> {
-    await this.#redis.sendCommand([
-      "SET",
-      nodeKey(this.#options.node.id),
-      JSON.stringify({ ...this.#options.node, ...this.#options.report?.() }),
-      "PX",
-      String(this.#options.ttlMs),
+    await Promise.all([
+      this.#redis.sendCommand([
+        "SET",
+        nodeKey(this.#options.node.id),
+        JSON.stringify({ ...this.#options.node, ...this.#options.report?.() }),
+        "PX",
+        String(this.#options.ttlMs),
+      ]),
+      this.#redis.sendCommand(["SADD", NODES_KEY, this.#options.node.id]),
     ]);
   }
 
@@ -147,6 +165,7 @@ export class NodeRegistry {
   /** Leaves the cluster at once (a planned stop), taking this node's streams out of the counts. */
   async leave(): Promise<void> {
     await this.#redis.sendCommand(["DEL", nodeKey(this.#options.node.id)]);
+    await this.#redis.sendCommand(["SREM", NODES_KEY, this.#options.node.id]);
     await Promise.all(
       [...this.#local.keys()].map((player) =>
         this.#redis.sendCommand(["HDEL", streamsKey(player), this.#options.node.id])
@@ -156,9 +175,16 @@ export class NodeRegistry {
 
   /** The nodes alive now. */
   async liveNodes(): Promise<LiveNode[]> {
-    const keys = await this.#scan("mythos:node:*");
-    if (keys.length === 0) return [];
-    const values = await this.#redis.sendCommand(["MGET", ...keys]) as (string | null)[];
+    const ids = await this.#redis.sendCommand(["SMEMBERS", NODES_KEY]) as string[];
+    if (ids.length === 0) return [];
+    const values = await this.#redis.sendCommand(["MGET", ...ids.map(nodeKey)]) as (
+      | string
+      | null
+    )[];
+    const stopped = ids.filter((_, index) => values[index] === null);
+    if (stopped.length > 0) {
+      await this.#redis.sendCommand(["EVAL", FORGET_STOPPED, "1", NODES_KEY, ...stopped]);
+    }
     return values.filter((value): value is string => value !== null)
       .map((value) => JSON.parse(value) as LiveNode)
       .sort((a, b) => a.id.localeCompare(b.id));
@@ -250,23 +276,5 @@ export class NodeRegistry {
     if (this.#wake.signal.aborted) this.#wake = new AbortController();
     if (this.#dirty.size > 0) return;
     await delay(ms, { signal: AbortSignal.any([signal, this.#wake.signal]) }).catch(() => {});
-  }
-
-  async #scan(pattern: string): Promise<string[]> {
-    const keys: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, batch] = await this.#redis.sendCommand([
-        "SCAN",
-        cursor,
-        "MATCH",
-        pattern,
-        "COUNT",
-        "100",
-      ]) as [string, string[]];
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== "0");
-    return keys;
   }
 }

@@ -42,6 +42,24 @@ Deno.test({
     message: "edge 2's stream to stop counting",
   });
   assertEquals((await one.liveNodes()).map((node) => node.id), ["edge-1"]);
+  assertEquals(
+    await client.sendCommand(["SMEMBERS", "mythos:nodes"]),
+    ["edge-1"],
+    "a stopped node is forgotten once noticed",
+  );
+  // Finding the live nodes reads the set of nodes, not every key: many other keys change nothing.
+  await client.sendCommand([
+    "MSET",
+    ...Array.from({ length: 5000 }, (_, i) => [`k${i}`, "v"]).flat(),
+  ]);
+  assertEquals((await one.liveNodes()).map((node) => node.id), ["edge-1"]);
+  const beatsAgain = new Supervisor();
+  two.start(beatsAgain);
+  await waitFor(async () => (await one.liveNodes()).length === 2 || undefined, {
+    message: "edge 2 to count again once it beats",
+  });
+  await beatsAgain.shutdown({ reason: "stopping" });
+  await two.leave();
 
   await one.streamClosed("ann");
   assertEquals(await one.streamsOf("ann"), 0, "linkdead: no stream on any live edge");
