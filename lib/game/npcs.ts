@@ -48,8 +48,11 @@ function chatter(game: CommandContext, npc: NpcState): void {
     ...npc.def.says.map((text) => ({ kind: "say" as const, text })),
     ...npc.def.emotes.map((text) => ({ kind: "emote" as const, text })),
   ];
-  const line = pickOne(game, lines);
+  // Never the same line twice in a row (unless it has only the one).
+  const fresh = lines.length > 1 ? lines.filter((line) => line.text !== npc.lastLine) : lines;
+  const line = pickOne(game, fresh);
   if (line === undefined) return;
+  npc.lastLine = line.text;
   const data = { from: npc.def.name, text: line.text, npc: true };
   game.toRoom(npc.room, { type: line.kind === "say" ? "room.say" : "room.emote", data });
 }

@@ -60,6 +60,8 @@ export interface NpcState {
   room: string;
   /** Whether it is in the world now (nocturnal NPCs leave by day). */
   present: boolean;
+  /** The last line it said or did, so it never says the same one twice in a row. */
+  lastLine?: string;
 }
 
 /** Something in a room that a word can pick out. */

@@ -88,6 +88,10 @@ export interface NpcDef {
   emotes: readonly string[];
   /** Present only at night (from dusk to dawn). */
   nocturnal: boolean;
+  /** What it says to `talk`, if it talks at all. */
+  greeting: string | undefined;
+  /** What it answers `ask <npc> about <topic>`, by topic (lower case, in the world file's order). */
+  topics: ReadonlyMap<string, string>;
 }
 
 /** The whole world as loaded. */
@@ -186,7 +190,12 @@ const NPC_FIELDS = new Set([
   "says",
   "emotes",
   "nocturnal",
+  "greeting",
+  "topics",
 ]);
+
+/** A topic an NPC can be asked about: a word or a few, lower case. */
+const TOPIC = /^[a-z][a-z' -]{0,38}[a-z]$/;
 
 /** The checks items and NPCs share: id, fields, keywords and a room to be in. */
 function placedThing(
@@ -297,7 +306,21 @@ function parseNpc(label: string, id: string, raw: unknown, into: Collected): voi
     says,
     emotes,
     nocturnal: check.flag(npc.nocturnal, "nocturnal"),
+    greeting: npc.greeting === undefined ? undefined : check.text(npc.greeting, "greeting", 500),
+    topics: parseTopics(check, npc.topics),
   });
+}
+
+function parseTopics(check: Checker, raw: unknown): Map<string, string> {
+  const topics = new Map<string, string>();
+  if (raw === undefined) return topics;
+  for (const [topic, answer] of Object.entries(check.object(raw, "topics"))) {
+    if (!TOPIC.test(topic)) {
+      check.fail(`topics.${topic}`, "must be 2 to 40 lower-case letters, spaces, ' or -");
+    }
+    topics.set(topic, check.text(answer, `topics.${topic}`, 1000));
+  }
+  return topics;
 }
 
 /** Reads one zone file into `into`. */

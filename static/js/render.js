@@ -29,6 +29,17 @@ function list(words) {
 /** @type {Record<string, string>} */
 const GOES = { up: "goes up", down: "goes down" };
 
+/** @type {Record<string, string>} */
+const COMES = { up: "arrives from above", down: "arrives from below" };
+
+/**
+ * A name that starts a sentence: "the station conductor" → "The station conductor".
+ * @param {string} name
+ */
+function opening(name) {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 /**
  * The lines an event adds to the output (none for events that only update the panel).
  * @param {string} type
@@ -61,22 +72,28 @@ export function linesFor(type, data, me) {
     case "room.say":
       return [
         line(
-          data.from === me ? `You say, "${data.text}"` : `${data.from} says, "${data.text}"`,
+          data.from === me
+            ? `You say, "${data.text}"`
+            : `${opening(data.from)} says, "${data.text}"`,
           "say",
         ),
       ];
     case "room.emote":
-      return [line(`${data.from === me ? me : data.from} ${data.text}`, "emote")];
+      return [line(`${opening(data.from)} ${data.text}`, "emote")];
     case "room.enter":
       return [
         line(
-          data.from ? `${data.who} arrives from the ${data.from}.` : `${data.who} arrives.`,
+          data.from
+            ? `${opening(data.who)} ${COMES[data.from] ?? `arrives from the ${data.from}`}.`
+            : `${opening(data.who)} arrives.`,
           "movement",
         ),
       ];
     case "room.leave":
       return [line(
-        data.to ? `${data.who} ${GOES[data.to] ?? `leaves ${data.to}`}.` : `${data.who} leaves.`,
+        data.to
+          ? `${opening(data.who)} ${GOES[data.to] ?? `leaves ${data.to}`}.`
+          : `${opening(data.who)} leaves.`,
         "movement",
       )];
     case "chat.ooc":

@@ -34,3 +34,21 @@ Deno.test("the browser client shows every event type: a line in the log, or the 
   }
   for (const type of NOT_LOGGED) assert(isEventType(type), `${type} is not an event type`);
 });
+
+Deno.test("lines start with a capital, and arrivals from up or down come from above or below", () => {
+  const text = (type: string, data: Record<string, unknown>) =>
+    linesFor(type, data, "Ann").map((line) => line.text);
+  assertEquals(text("room.say", { from: "the station conductor", text: "Tickets." }), [
+    `The station conductor says, "Tickets."`,
+  ]);
+  assertEquals(text("room.emote", { from: "a black cat", text: "yawns." }), ["A black cat yawns."]);
+  assertEquals(text("room.enter", { who: "a black cat", from: "down" }), [
+    "A black cat arrives from below.",
+  ]);
+  assertEquals(text("room.enter", { who: "Bob", from: "up" }), ["Bob arrives from above."]);
+  assertEquals(text("room.enter", { who: "Bob", from: "north" }), ["Bob arrives from the north."]);
+  assertEquals(text("room.leave", { who: "a ragged newsboy", to: "down" }), [
+    "A ragged newsboy goes down.",
+  ]);
+  assertEquals(text("room.say", { from: "Ann", text: "hi" }), [`You say, "hi"`]);
+});

@@ -116,6 +116,54 @@ Deno.test("a bad world file stops loading with the file, the thing and the field
       {},
       "t.json: npc ghost: wander must be a number from 0 to 1",
     ],
+    [
+      {
+        rooms: ROOMS,
+        npcs: {
+          ghost: {
+            name: "a ghost",
+            keywords: ["ghost"],
+            description: "Boo.",
+            room: "t.a",
+            topics: { "The Moon!": "It is full." },
+          },
+        },
+      },
+      {},
+      "t.json: npc ghost: topics.The Moon! must be 2 to 40 lower-case letters",
+    ],
+    [
+      {
+        rooms: ROOMS,
+        npcs: {
+          ghost: {
+            name: "a ghost",
+            keywords: ["ghost"],
+            description: "Boo.",
+            room: "t.a",
+            topics: { moon: "" },
+          },
+        },
+      },
+      {},
+      "t.json: npc ghost: topics.moon must be non-empty text",
+    ],
+    [
+      {
+        rooms: ROOMS,
+        npcs: {
+          ghost: {
+            name: "a ghost",
+            keywords: ["ghost"],
+            description: "Boo.",
+            room: "t.a",
+            greeting: 7,
+          },
+        },
+      },
+      {},
+      "t.json: npc ghost: greeting must be non-empty text",
+    ],
     [{ rooms: ROOMS }, { start: "t.z" }, "world.json: world: start names unknown room t.z"],
   ];
   for (const [zone, manifest, message] of cases) {

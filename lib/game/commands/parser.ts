@@ -78,5 +78,6 @@ export function nearest(typed: string, words: Iterable<string>): string | undefi
       bestDistance = distance;
     }
   }
-  return bestDistance <= Math.max(1, Math.floor(typed.length / 2)) ? best : undefined;
+  // One slip in a short word, two in a longer one: "kill" is not a typo of "tell".
+  return bestDistance <= (typed.length <= 4 ? 1 : 2) ? best : undefined;
 }

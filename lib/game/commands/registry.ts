@@ -8,6 +8,7 @@ import type { CommandContext } from "./context.ts";
 import type { PlayerState } from "../world.ts";
 import { adminCommands } from "./admin.ts";
 import type { Command } from "./command.ts";
+import { converseCommands } from "./converse.ts";
 import { infoCommands } from "./info.ts";
 import { itemCommands } from "./items.ts";
 import { movementCommands } from "./movement.ts";
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   ...infoCommands,
   ...movementCommands,
   ...talkCommands,
+  ...converseCommands,
   ...itemCommands,
   ...selfCommands,
   ...adminCommands,
@@ -57,8 +59,13 @@ export async function runCommand(
     await command.run(game, player, parsed.args);
     return;
   }
+  const advice = MUD_VERBS.get(parsed.verb);
+  if (advice !== undefined) {
+    game.error(player, advice, "unknown_command");
+    return;
+  }
   const words = commandsFor(player).flatMap((c) => [c.name, ...(c.aliases ?? [])])
-    .filter((word) => word.length > 1);
+    .filter((word) => word.length > 2);
   const guess = nearest(parsed.verb, words);
   const shown = parsed.verb.length > 40 ? `${parsed.verb.slice(0, 40)}…` : parsed.verb;
   game.error(
@@ -69,3 +76,33 @@ export async function runCommand(
     "unknown_command",
   );
 }
+
+/**
+ * Verbs players bring from other MUDs that this game has no command for: each answers what to do
+ * instead, rather than a near miss ("kill" is not "tell").
+ */
+const MUD_VERBS: ReadonlyMap<string, string> = new Map(
+  ([
+    [
+      ["kill", "attack", "fight", "hit", "k"],
+      "There is no fighting here: what haunts Arkham is not beaten with fists. When something frightens you, leave (go <direction>).",
+    ],
+    [
+      ["quests", "quest", "journal", "goals"],
+      "Ask the people of Arkham what they know (talk <name>, ask <name> about <topic>): start with the newsboy on Garrison Street.",
+    ],
+    [
+      ["use", "read", "open", "close", "light", "eat", "drink", "give", "put", "wear", "wield"],
+      "You can get, drop and examine things here; try examine <thing> to learn more about it.",
+    ],
+    [
+      ["follow", "party", "group", "where"],
+      "Walk together by hand for now: who shows where everyone is, and whisper reaches anyone.",
+    ],
+    [["score", "stats", "status", "health"], "Your lucidity is shown beside the hour."],
+    [
+      ["north", "south", "east", "west", "up", "down"],
+      "Type go <direction>, or just n, s, e, w, u or d.",
+    ],
+  ] as const).flatMap(([verbs, advice]) => verbs.map((verb) => [verb, advice] as [string, string])),
+);

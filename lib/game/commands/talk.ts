@@ -8,6 +8,7 @@ import type { CommandContext } from "./context.ts";
 import type { PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
 import { splitFirst } from "./parser.ts";
+import { npcsHear } from "./converse.ts";
 
 function whisper(
   game: CommandContext,
@@ -62,8 +63,12 @@ export const talkCommands: readonly Command[] = [
     usage: "say <words>",
     summary: "Speak aloud to everyone in the room. 'hello works too.",
     run: (game, player, text) => {
-      if (text === "") game.error(player, "Say what?", "missing_text");
-      else game.toRoom(player.room, { type: "room.say", data: { from: player.name, text } });
+      if (text === "") {
+        game.error(player, "Say what?", "missing_text");
+        return;
+      }
+      game.toRoom(player.room, { type: "room.say", data: { from: player.name, text } });
+      npcsHear(game, player, text);
     },
   },
   {
