@@ -28,6 +28,27 @@ export function daypartOf(hour: number): Daypart {
   return "night";
 }
 
+/**
+ * The hour as a person would say it: "It is 8 o'clock in the morning.", "It is noon.",
+ * "It is 3 o'clock in the morning — the witching hour."
+ */
+export function spokenTime(hour: number): string {
+  if (hour === 0) return "It is midnight.";
+  if (hour === 12) return "It is noon.";
+  const twelve = hour % 12;
+  const part = hour < 5
+    ? "at night"
+    : hour < 12
+    ? "in the morning"
+    : hour < 17
+    ? "in the afternoon"
+    : hour < 20
+    ? "in the evening"
+    : "at night";
+  if (hour === 3) return "It is 3 o'clock in the morning — the witching hour.";
+  return `It is ${twelve} o'clock ${part}.`;
+}
+
 /** Whether nocturnal things walk at `hour`: from 8 in the evening until dawn at 5. */
 export function isNight(hour: number): boolean {
   return hour >= 20 || hour < 5;

@@ -15,11 +15,21 @@ import { errorFields, type Logger, silentLogger } from "../log.ts";
 import type { ItemPlacement, PlayerRecord, Store } from "../store/store.ts";
 import { MythosClock } from "./clock.ts";
 import { parseCommand, type ParsedCommand } from "./commands/parser.ts";
-import type { Command } from "./commands/command.ts";
+import type { CommandGroup } from "./commands/command.ts";
 import type { CommandContext } from "./commands/context.ts";
-import { commandsFor, runCommand } from "./commands/registry.ts";
+import { commandGroupsFor, runCommand } from "./commands/registry.ts";
 import { CommandGate } from "./command_gate.ts";
 import { clampLucidity, type ItemState, type PlayerState, World } from "./world.ts";
+
+/**
+ * What a character new to the game is shown when its first stream opens: how to play, and where
+ * the story starts.
+ */
+const WELCOME = [
+  "Welcome to Arkham, Massachusetts, in the autumn of 1926.",
+  "Type look to see where you are and help for everything you can do. Walk by clicking an exit or typing its direction (north, or just n).",
+  "Your first goal: the papers say a Miskatonic professor has vanished. Find the newsboy on Garrison Street, north of the depot, and ask newsboy about professor.",
+].join("\n");
 
 /** The bus topic of a room. */
 export function roomTopic(room: string): string {
@@ -204,6 +214,11 @@ export class Game implements CommandContext {
     if (room !== undefined) frames.push(snapshotFrame({ type: "room.look", data: { room } }));
     frames.push(snapshotFrame({ type: "player.stats", data: this.#statsOf(player) }));
     frames.push(snapshotFrame(this.timeEvent()));
+    if (player.newcomer) {
+      frames.push(
+        snapshotFrame({ type: "system.notice", data: { text: WELCOME, code: "welcome" } }),
+      );
+    }
     return frames;
   }
 
@@ -331,8 +346,8 @@ export class Game implements CommandContext {
   }
 
   /** The commands `player` may use, in the order `help` lists them. */
-  commands(player: PlayerState): readonly Command[] {
-    return commandsFor(player);
+  commandGroups(player: PlayerState): readonly CommandGroup[] {
+    return commandGroupsFor(player);
   }
 
   /** The character in the world for this account, if it is there. */
@@ -389,6 +404,7 @@ export class Game implements CommandContext {
     if (player === undefined || !this.#accepting) return;
     const parsed: ParsedCommand = parseCommand(input);
     this.#commandsRun++;
+    player.newcomer = false;
     try {
       await runCommand(this, player, parsed);
     } catch (error) {
@@ -429,6 +445,11 @@ export class Game implements CommandContext {
       }, player);
     }
     this.look(player);
+    if (
+      this.world.room(to)?.flags.has("eldritch") && !this.world.room(from)?.flags.has("eldritch")
+    ) {
+      this.notice(player, "A chill settles on your thoughts.", "room.eerie");
+    }
   }
 
   /**

@@ -38,6 +38,8 @@ export interface PlayerState {
   admin: boolean;
   /** When the record was created (kept for saving). */
   readonly createdAt: string;
+  /** A character new to the game that has not yet typed a command: its streams open with a welcome. */
+  newcomer: boolean;
 }
 
 /** An item's live placement. */
@@ -196,6 +198,7 @@ export class World {
       resting: false,
       dirty: false,
       replyTo: undefined,
+      newcomer: record.lastEventId === undefined,
       admin,
       createdAt: record.createdAt,
     };

@@ -22,3 +22,11 @@ export interface Command {
   /** Runs it. */
   run(game: CommandContext, player: PlayerState, args: string): void | Promise<void>;
 }
+
+/** Commands of one kind, as `help` lists them. */
+export interface CommandGroup {
+  /** What they are for: `Moving`. */
+  title: string;
+  /** The commands. */
+  commands: readonly Command[];
+}

@@ -10,7 +10,7 @@ import type { Frame } from "../../bus/frame.ts";
 import type { ItemPlacement } from "../../store/store.ts";
 import type { MythosClock } from "../clock.ts";
 import type { ItemState, PlayerState, World } from "../world.ts";
-import type { Command } from "./command.ts";
+import type { CommandGroup } from "./command.ts";
 
 /** The game as a command sees it. */
 export interface CommandContext {
@@ -48,6 +48,6 @@ export interface CommandContext {
   leave(playerId: string, reason: string, finalFrame?: Frame): Promise<void>;
   /** Schedules (or, with `undefined`, cancels) an admin shutdown; returns what to tell the admin. */
   scheduleShutdown(seconds: number | undefined, by: PlayerState): string;
-  /** The commands `player` may use, in the order `help` lists them. */
-  commands(player: PlayerState): readonly Command[];
+  /** The commands `player` may use, by kind, in the order `help` lists them. */
+  commandGroups(player: PlayerState): readonly CommandGroup[];
 }

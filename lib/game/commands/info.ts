@@ -8,6 +8,24 @@ import type { CommandContext } from "./context.ts";
 import type { PlayerState, Target } from "../world.ts";
 import type { Command } from "./command.ts";
 import { nearest } from "./parser.ts";
+import { type Daypart, spokenTime } from "../clock.ts";
+
+/** When it is, as `who` says it: "abroad this morning". */
+const WHEN: Readonly<Record<Daypart, string>> = {
+  dawn: "at dawn",
+  morning: "this morning",
+  afternoon: "this afternoon",
+  dusk: "at dusk",
+  evening: "this evening",
+  night: "tonight",
+  "witching hour": "tonight",
+};
+
+/** `look (l)`: a command with its short forms. */
+function withShortForms(command: Command): string {
+  const short = command.aliases?.filter((alias) => alias.length < command.name.length) ?? [];
+  return short.length === 0 ? command.name : `${command.name} (${short.join(", ")})`;
+}
 
 function describeTarget(viewer: PlayerState, target: Target): string {
   switch (target.kind) {
@@ -85,7 +103,7 @@ export const infoCommands: readonly Command[] = [
   {
     name: "who",
     usage: "who",
-    summary: "List the investigators abroad tonight.",
+    summary: "List the investigators abroad.",
     run: (game, player) => {
       const players = [...game.world.players()]
         .map((other) => ({ name: other.name, linkdead: other.linkdead }))
@@ -95,7 +113,7 @@ export const infoCommands: readonly Command[] = [
         player,
         `${
           players.length === 1 ? "One investigator is" : `${players.length} investigators are`
-        } abroad: ${names.join(", ")}.`,
+        } abroad ${WHEN[game.clock.daypart]}: ${names.join(", ")}.`,
         "who",
         { players },
       );
@@ -108,10 +126,29 @@ export const infoCommands: readonly Command[] = [
     summary: "List commands, or explain one.",
     run: (game, player, args) => {
       const topic = args.toLowerCase().split(/\s+/)[0] ?? "";
-      const known = game.commands(player);
+      const groups = game.commandGroups(player);
+      const known = groups.flatMap((group) => group.commands);
       if (topic === "") {
-        const lines = known.map((command) => `${command.usage} — ${command.summary}`);
-        game.notice(player, `Commands:\n${lines.join("\n")}`, "help");
+        // One line per kind, each command with its short forms: a screenful, not a wall.
+        const lines = groups.map((group) =>
+          `${group.title}: ${group.commands.map(withShortForms).join(", ")}.`
+        );
+        game.notice(
+          player,
+          `Type help <command> to learn more about one.\n${lines.join("\n")}`,
+          "help",
+          {
+            groups: groups.map((group) => ({
+              title: group.title,
+              commands: group.commands.map((command) => ({
+                name: command.name,
+                aliases: command.aliases ?? [],
+                usage: command.usage,
+                summary: command.summary,
+              })),
+            })),
+          },
+        );
         return;
       }
       const command = known.find((c) => c.name === topic || c.aliases?.includes(topic));
@@ -136,12 +173,8 @@ export const infoCommands: readonly Command[] = [
     usage: "time",
     summary: "Check the hour.",
     run: (game, player) => {
-      const hour = game.clock.hour;
-      const clock = `${hour % 12 === 0 ? 12 : hour % 12} o'clock ${
-        hour < 12 ? "in the morning" : hour < 17 ? "in the afternoon" : "at night"
-      }`;
       game.toPlayer(player, game.timeEvent());
-      game.notice(player, `It is ${clock}: ${game.clock.daypart}.`, "time");
+      game.notice(player, spokenTime(game.clock.hour), "time");
     },
   },
 ];

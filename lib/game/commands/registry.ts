@@ -7,7 +7,7 @@
 import type { CommandContext } from "./context.ts";
 import type { PlayerState } from "../world.ts";
 import { adminCommands } from "./admin.ts";
-import type { Command } from "./command.ts";
+import type { Command, CommandGroup } from "./command.ts";
 import { converseCommands } from "./converse.ts";
 import { infoCommands } from "./info.ts";
 import { itemCommands } from "./items.ts";
@@ -16,16 +16,18 @@ import { nearest, type ParsedCommand } from "./parser.ts";
 import { selfCommands } from "./self.ts";
 import { talkCommands } from "./talk.ts";
 
-/** Every command, in the order `help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  ...infoCommands,
-  ...movementCommands,
-  ...talkCommands,
-  ...converseCommands,
-  ...itemCommands,
-  ...selfCommands,
-  ...adminCommands,
+/** Every command by kind, in the order `help` lists them. */
+export const COMMAND_GROUPS: readonly CommandGroup[] = [
+  { title: "Looking around", commands: infoCommands },
+  { title: "Moving", commands: movementCommands },
+  { title: "Talking", commands: [...talkCommands, ...converseCommands] },
+  { title: "Things", commands: itemCommands },
+  { title: "Yourself", commands: selfCommands },
+  { title: "Admin", commands: adminCommands },
 ];
+
+/** Every command, in the order `help` lists them. */
+export const COMMANDS: readonly Command[] = COMMAND_GROUPS.flatMap((group) => group.commands);
 
 const BY_WORD = new Map<string, Command>();
 for (const command of COMMANDS) {
@@ -45,6 +47,14 @@ export function findCommand(word: string, player: PlayerState): Command | undefi
 /** Commands `player` can use. */
 export function commandsFor(player: PlayerState): Command[] {
   return COMMANDS.filter((command) => !command.admin || player.admin);
+}
+
+/** Commands `player` can use, by kind (groups with none left out). */
+export function commandGroupsFor(player: PlayerState): CommandGroup[] {
+  return COMMAND_GROUPS.map((group) => ({
+    title: group.title,
+    commands: group.commands.filter((command) => !command.admin || player.admin),
+  })).filter((group) => group.commands.length > 0);
 }
 
 /** Runs a parsed command, or tells the player it is unknown and suggests the nearest one. */
