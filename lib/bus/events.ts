@@ -40,6 +40,7 @@ export const EVENT_TYPES = [
   "room.enter",
   "room.leave",
   "chat.ooc",
+  "party.say",
   "tell.received",
   "tell.sent",
   "system.notice",
@@ -69,6 +70,8 @@ export interface EventDataMap {
   "room.enter": { who: string; from?: string; npc?: boolean };
   "room.leave": { who: string; to?: string; npc?: boolean };
   "chat.ooc": { from: string; text: string };
+  /** A party member speaking to the party (`from`), or news of the party (no `from`). */
+  "party.say": { from?: string; text: string };
   "tell.received": { from: string; text: string };
   "tell.sent": { to: string; text: string };
   "system.notice": { text: string; code?: string; [detail: string]: unknown };

@@ -450,6 +450,17 @@ export class Game implements CommandContext {
     ) {
       this.notice(player, "A chill settles on your thoughts.", "room.eerie");
     }
+    if (how.quietly) return;
+    // Followers walk with their leader (and theirs with them); following cannot go in circles.
+    for (const follower of [...this.world.playersIn(from)]) {
+      if (follower.following !== player.id || follower.linkdead) continue;
+      this.notice(
+        follower,
+        `You follow ${player.name}${leftBy === undefined ? "" : ` ${leftBy}`}.`,
+        "following",
+      );
+      this.move(follower, to);
+    }
   }
 
   /**
@@ -478,6 +489,11 @@ export class Game implements CommandContext {
     } finally {
       item.moving = false;
     }
+  }
+
+  /** Marks a player as changed, so the next save writes it. */
+  changed(player: PlayerState): void {
+    this.world.markDirty(player);
   }
 
   /** Changes a player's lucidity (clamped to 0–100) and tells them; handles a collapse at 0. */

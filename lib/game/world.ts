@@ -40,6 +40,14 @@ export interface PlayerState {
   readonly createdAt: string;
   /** A character new to the game that has not yet typed a command: its streams open with a welcome. */
   newcomer: boolean;
+  /** What `look <player>` shows of it (`describe`). */
+  description: string | undefined;
+  /** The party it belongs to, if any (kept across restarts). */
+  party: string | undefined;
+  /** The party it was last invited to, and by whom (until it accepts or the game restarts). */
+  invitedTo: { party: string; by: string } | undefined;
+  /** The id of the player it follows, if any. */
+  following: string | undefined;
 }
 
 /** An item's live placement. */
@@ -199,6 +207,10 @@ export class World {
       dirty: false,
       replyTo: undefined,
       newcomer: record.lastEventId === undefined,
+      description: record.description,
+      party: record.party,
+      invitedTo: undefined,
+      following: undefined,
       admin,
       createdAt: record.createdAt,
     };
@@ -258,6 +270,8 @@ export class World {
       name: player.name,
       room: player.room,
       stats: { lucidity: player.lucidity },
+      ...(player.description === undefined ? {} : { description: player.description }),
+      ...(player.party === undefined ? {} : { party: player.party }),
       lastEventId,
       createdAt: player.createdAt,
       updatedAt: new Date().toISOString(),

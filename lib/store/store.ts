@@ -39,6 +39,10 @@ export interface PlayerRecord {
   room: string;
   /** Stats that persist. */
   stats: { lucidity: number };
+  /** What `look <player>` shows of the character, if its player described it. */
+  description?: string;
+  /** The party it belongs to (the id of the party), if any. */
+  party?: string;
   /** The newest event id the player was sent before the last save (replay floor after restart). */
   lastEventId?: number;
   /** ISO 8601. */

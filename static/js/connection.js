@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   "room.enter",
   "room.leave",
   "chat.ooc",
+  "party.say",
   "tell.received",
   "tell.sent",
   "system.notice",

@@ -98,6 +98,10 @@ export function linesFor(type, data, me) {
       )];
     case "chat.ooc":
       return [line(`[OOC] ${data.from}: ${data.text}`, "ooc")];
+    case "party.say":
+      return [
+        line(data.from ? `[Party] ${data.from}: ${data.text}` : `[Party] ${data.text}`, "party"),
+      ];
     case "tell.received":
       return [line(`${data.from} whispers to you, "${data.text}"`, "tell")];
     case "tell.sent":

@@ -42,6 +42,8 @@ export interface CommandContext {
   move(player: PlayerState, to: string, how?: { quietly?: boolean }): void;
   /** Moves an item with a checked write; resolves whether it moved. */
   moveItem(item: ItemState, to: ItemPlacement): Promise<boolean>;
+  /** Marks a player as changed, so it is saved (a description, a party). */
+  changed(player: PlayerState): void;
   /** Changes a player's lucidity, handling a collapse at zero. */
   changeLucidity(player: PlayerState, delta: number): void;
   /** Takes a character out of the world (quit, kick), ending its streams after `finalFrame`. */

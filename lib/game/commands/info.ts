@@ -43,7 +43,8 @@ function describeTarget(viewer: PlayerState, target: Target): string {
         : other.lucidity < 60
         ? "looks tired and a little pale"
         : "looks alert and steady";
-      return `${other.name} ${state}.`;
+      const described = other.description === undefined ? "" : `${other.description} `;
+      return `${described}${other.name} ${state}.`;
     }
   }
 }

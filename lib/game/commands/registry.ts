@@ -15,6 +15,7 @@ import { movementCommands } from "./movement.ts";
 import { nearest, type ParsedCommand } from "./parser.ts";
 import { selfCommands } from "./self.ts";
 import { talkCommands } from "./talk.ts";
+import { togetherCommands } from "./together.ts";
 
 /** Every command by kind, in the order `help` lists them. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
@@ -22,6 +23,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: "Moving", commands: movementCommands },
   { title: "Talking", commands: [...talkCommands, ...converseCommands] },
   { title: "Things", commands: itemCommands },
+  { title: "Together", commands: togetherCommands },
   { title: "Yourself", commands: selfCommands },
   { title: "Admin", commands: adminCommands },
 ];
@@ -105,11 +107,8 @@ const MUD_VERBS: ReadonlyMap<string, string> = new Map(
       ["use", "read", "open", "close", "light", "eat", "drink", "give", "put", "wear", "wield"],
       "You can get, drop and examine things here; try examine <thing> to learn more about it.",
     ],
-    [
-      ["follow", "party", "group", "where"],
-      "Walk together by hand for now: who shows where everyone is, and whisper reaches anyone.",
-    ],
-    [["score", "stats", "status", "health"], "Your lucidity is shown beside the hour."],
+    [["group"], "Type party invite <name> to play as a party; help party says more."],
+    [["stats", "status", "health"], "Type score for your lucidity, what you carry and your party."],
     [
       ["north", "south", "east", "west", "up", "down"],
       "Type go <direction>, or just n, s, e, w, u or d.",
