@@ -41,6 +41,7 @@ export const EVENT_TYPES = [
   "room.leave",
   "chat.ooc",
   "party.say",
+  "quest.update",
   "tell.received",
   "tell.sent",
   "system.notice",
@@ -72,6 +73,17 @@ export interface EventDataMap {
   "chat.ooc": { from: string; text: string };
   /** A party member speaking to the party (`from`), or news of the party (no `from`). */
   "party.say": { from?: string; text: string };
+  /** A quest step done (by the player, or by `by` of their party) and what to try next. */
+  "quest.update": {
+    quest: string;
+    title: string;
+    done: number;
+    steps: number;
+    text: string;
+    complete: boolean;
+    next?: string;
+    by?: string;
+  };
   "tell.received": { from: string; text: string };
   "tell.sent": { to: string; text: string };
   "system.notice": { text: string; code?: string; [detail: string]: unknown };

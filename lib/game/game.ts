@@ -18,6 +18,7 @@ import { parseCommand, type ParsedCommand } from "./commands/parser.ts";
 import type { CommandGroup } from "./commands/command.ts";
 import type { CommandContext } from "./commands/context.ts";
 import { commandGroupsFor, runCommand } from "./commands/registry.ts";
+import { questProgress } from "./quests.ts";
 import { CommandGate } from "./command_gate.ts";
 import { clampLucidity, type ItemState, type PlayerState, World } from "./world.ts";
 
@@ -451,6 +452,7 @@ export class Game implements CommandContext {
       this.notice(player, "A chill settles on your thoughts.", "room.eerie");
     }
     if (how.quietly) return;
+    questProgress(this, player, { enter: to });
     // Followers walk with their leader (and theirs with them); following cannot go in circles.
     for (const follower of [...this.world.playersIn(from)]) {
       if (follower.following !== player.id || follower.linkdead) continue;

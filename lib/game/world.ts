@@ -9,7 +9,11 @@
 
 import type { RoomView } from "../bus/events.ts";
 import type { ItemPlacement, PlayerRecord, StoredPlacement } from "../store/store.ts";
-import type { Direction, ItemDef, NpcDef, RoomDef, WorldData } from "./world_data.ts";
+import type { Direction, ItemDef, NpcDef, QuestDef, RoomDef, WorldData } from "./world_data.ts";
+
+/** What a dark room looks like without a light. */
+export const DARKNESS =
+  "It is pitch dark. Without a light you can make out nothing here but the way you came.";
 
 /** A character in the world. */
 export interface PlayerState {
@@ -48,6 +52,8 @@ export interface PlayerState {
   invitedTo: { party: string; by: string } | undefined;
   /** The id of the player it follows, if any. */
   following: string | undefined;
+  /** Steps done of each quest it has begun, by quest id (kept across restarts). */
+  quests: Map<string, number>;
 }
 
 /** An item's live placement. */
@@ -60,6 +66,8 @@ export interface ItemState {
   version: string | null;
   /** Set while a move is being written: nobody else may take it meanwhile. */
   moving: boolean;
+  /** Whether it is lit (a light source; lights go out when the game restarts). */
+  lit: boolean;
 }
 
 /** An NPC's live state. */
@@ -72,6 +80,8 @@ export interface NpcState {
   present: boolean;
   /** The last line it said or did, so it never says the same one twice in a row. */
   lastLine?: string;
+  /** The player holding its attention (`distract`), while they stay in its room. */
+  distractedBy?: string;
 }
 
 /** Something in a room that a word can pick out. */
@@ -90,6 +100,8 @@ export class World {
   readonly #roomPlayers = new Map<string, Set<PlayerState>>();
   readonly #items = new Map<string, ItemState>();
   readonly #npcs = new Map<string, NpcState>();
+  /** Open doors, as `<room> <direction>`. */
+  readonly #openDoors = new Set<string>();
 
   /** Places items (stored placements over the files' defaults) and NPCs. */
   constructor(data: WorldData, placements: Map<string, StoredPlacement> = new Map()) {
@@ -104,6 +116,7 @@ export class World {
         placement: valid ? placement : { room: def.room },
         version: stored?.version ?? null,
         moving: false,
+        lit: false,
       });
     }
     for (const def of data.npcs.values()) {
@@ -211,6 +224,7 @@ export class World {
       party: record.party,
       invitedTo: undefined,
       following: undefined,
+      quests: new Map(Object.entries(record.quests ?? {})),
       admin,
       createdAt: record.createdAt,
     };
@@ -272,6 +286,7 @@ export class World {
       stats: { lucidity: player.lucidity },
       ...(player.description === undefined ? {} : { description: player.description }),
       ...(player.party === undefined ? {} : { party: player.party }),
+      ...(player.quests.size === 0 ? {} : { quests: Object.fromEntries(player.quests) }),
       lastEventId,
       createdAt: player.createdAt,
       updatedAt: new Date().toISOString(),
@@ -340,6 +355,20 @@ export class World {
   view(roomId: string, viewer?: PlayerState): RoomView | undefined {
     const room = this.#data.rooms.get(roomId);
     if (room === undefined) return undefined;
+    if (!this.isLit(roomId)) {
+      return {
+        id: room.id,
+        name: room.name,
+        description: DARKNESS,
+        exits: [...room.exits].map(([direction, to]) => ({ direction, to })),
+        items: [],
+        npcs: [],
+        players: this.playersIn(roomId)
+          .filter((player) => player !== viewer)
+          .map((player) => ({ name: player.name, linkdead: player.linkdead })),
+        flags: [...room.flags],
+      };
+    }
     return {
       id: room.id,
       name: room.name,
@@ -352,6 +381,38 @@ export class World {
         .map((player) => ({ name: player.name, linkdead: player.linkdead })),
       flags: [...room.flags],
     };
+  }
+
+  /** The members of `party` in the world, by name. */
+  partyOf(party: string | undefined): PlayerState[] {
+    if (party === undefined) return [];
+    return [...this.#players.values()].filter((player) => player.party === party)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Whether a room can be seen in: not dark, or a lit light is carried or lies there. */
+  isLit(roomId: string): boolean {
+    if (!this.#data.rooms.get(roomId)?.flags.has("dark")) return true;
+    return this.itemsIn(roomId).some((item) => item.lit) ||
+      this.playersIn(roomId).some((player) =>
+        this.itemsCarriedBy(player.id).some((item) => item.lit)
+      );
+  }
+
+  /** Whether the door on `direction` out of `roomId` is open (doors start locked). */
+  doorOpen(roomId: string, direction: Direction): boolean {
+    return this.#openDoors.has(`${roomId} ${direction}`);
+  }
+
+  /** Opens or closes (locks) the door on `direction` out of `roomId`. */
+  setDoor(roomId: string, direction: Direction, open: boolean): void {
+    if (open) this.#openDoors.add(`${roomId} ${direction}`);
+    else this.#openDoors.delete(`${roomId} ${direction}`);
+  }
+
+  /** The quests, the main story first. */
+  quests(): IterableIterator<QuestDef> {
+    return this.#data.quests.values();
   }
 
   #roomSet(room: string): Set<PlayerState> {

@@ -29,7 +29,7 @@ export const DIRECTIONS = [
 export type Direction = typeof DIRECTIONS[number];
 
 /** Room flags. */
-export const ROOM_FLAGS = ["outdoors", "rest", "eldritch"] as const;
+export const ROOM_FLAGS = ["outdoors", "rest", "eldritch", "dark"] as const;
 
 /** One of {@linkcode ROOM_FLAGS}. */
 export type RoomFlag = typeof ROOM_FLAGS[number];
@@ -48,6 +48,49 @@ export interface RoomDef {
   flags: ReadonlySet<RoomFlag>;
   /** Exits by direction. */
   exits: ReadonlyMap<Direction, string>;
+  /** Locked doors on exits, by direction: passable once opened with their key. */
+  doors: ReadonlyMap<Direction, DoorDef>;
+}
+
+/** A locked door on an exit. */
+export interface DoorDef {
+  /** Display name, such as `an iron-bound trapdoor`. */
+  name: string;
+  /** Words that pick it out (lower case). */
+  keywords: readonly string[];
+  /** The id of the item that unlocks it. */
+  key: string;
+}
+
+/** What a quest step waits for a player to do. */
+export type QuestTrigger =
+  | { ask: string; about: string }
+  | { read: string }
+  | { get: string }
+  | { open: string; direction: Direction }
+  | { give: string; to: string }
+  | { enter: string };
+
+/** One step of a quest. */
+export interface QuestStep {
+  /** What to try, shown by `journal` while this is the next step. */
+  hint: string;
+  /** What the journal records once it is done. */
+  done: string;
+  /** What completes it. */
+  when: QuestTrigger;
+}
+
+/** A quest as the world files define it. */
+export interface QuestDef {
+  /** Unique id. */
+  id: string;
+  /** Its title. */
+  title: string;
+  /** Whether it is the main story (listed first). */
+  main: boolean;
+  /** Its steps, done in order. */
+  steps: readonly QuestStep[];
 }
 
 /** An item as the world files define it. */
@@ -62,6 +105,10 @@ export interface ItemDef {
   description: string;
   /** Whether players can pick it up. */
   portable: boolean;
+  /** What `read` shows, if it can be read. */
+  text: string | undefined;
+  /** Whether it gives light once lit (`light`). */
+  light: boolean;
   /** Where it lies when the world is new. */
   room: string;
 }
@@ -92,6 +139,8 @@ export interface NpcDef {
   greeting: string | undefined;
   /** What it answers `ask <npc> about <topic>`, by topic (lower case, in the world file's order). */
   topics: ReadonlyMap<string, string>;
+  /** The id of an item it guards: nobody takes it while the NPC watches (`distract`). */
+  guards: string | undefined;
 }
 
 /** The whole world as loaded. */
@@ -108,6 +157,8 @@ export interface WorldData {
   items: ReadonlyMap<string, ItemDef>;
   /** NPCs by id. */
   npcs: ReadonlyMap<string, NpcDef>;
+  /** Quests by id, the main story first. */
+  quests: ReadonlyMap<string, QuestDef>;
 }
 
 /** A world file is wrong; the message names the file, the thing and the field. */
@@ -178,8 +229,16 @@ class Checker {
   }
 }
 
-const ROOM_FIELDS = new Set(["name", "description", "flags", "exits"]);
-const ITEM_FIELDS = new Set(["name", "keywords", "description", "portable", "room"]);
+const ROOM_FIELDS = new Set(["name", "description", "flags", "exits", "doors"]);
+const ITEM_FIELDS = new Set([
+  "name",
+  "keywords",
+  "description",
+  "portable",
+  "room",
+  "text",
+  "light",
+]);
 const NPC_FIELDS = new Set([
   "name",
   "keywords",
@@ -192,6 +251,7 @@ const NPC_FIELDS = new Set([
   "nocturnal",
   "greeting",
   "topics",
+  "guards",
 ]);
 
 /** A topic an NPC can be asked about: a word or a few, lower case. */
@@ -236,6 +296,7 @@ interface Collected {
   roomFiles: Map<string, string>;
   pendingExits: { file: string; room: string; direction: string; to: string }[];
   pendingPlaces: { file: string; what: string; room: string }[];
+  pendingRefs: { file: string; what: string; field: string; kind: "item" | "npc"; id: string }[];
 }
 
 function parseRoom(label: string, zoneId: string, id: string, raw: unknown, into: Collected): void {
@@ -260,6 +321,28 @@ function parseRoom(label: string, zoneId: string, id: string, raw: unknown, into
     exits.set(direction as Direction, target);
     into.pendingExits.push({ file: label, room: id, direction, to: target });
   }
+  const doors = new Map<Direction, DoorDef>();
+  for (const [direction, rawDoor] of Object.entries(check.object(room.doors ?? {}, "doors"))) {
+    if (!exits.has(direction as Direction)) {
+      check.fail(`doors.${direction}`, "is not on an exit of the room");
+    }
+    const door = check.object(rawDoor, `doors.${direction}`);
+    check.known(new Set(["name", "keywords", "key"]), door, `doors.${direction}.`);
+    const key = check.text(door.key, `doors.${direction}.key`, 200);
+    doors.set(direction as Direction, {
+      name: check.text(door.name, `doors.${direction}.name`, 100),
+      keywords: check.texts(door.keywords, `doors.${direction}.keywords`, false)
+        .map((keyword) => keyword.toLowerCase()),
+      key,
+    });
+    into.pendingRefs.push({
+      file: label,
+      what: `room ${id}`,
+      field: `doors.${direction}.key`,
+      kind: "item",
+      id: key,
+    });
+  }
   into.rooms.set(id, {
     id,
     zone: zoneId,
@@ -267,6 +350,7 @@ function parseRoom(label: string, zoneId: string, id: string, raw: unknown, into
     description: check.text(room.description, "description"),
     flags,
     exits,
+    doors,
   });
   into.roomFiles.set(id, label);
 }
@@ -282,6 +366,8 @@ function parseItem(label: string, id: string, raw: unknown, into: Collected): vo
     description: check.text(item.description, "description"),
     portable: check.flag(item.portable, "portable"),
     room,
+    text: item.text === undefined ? undefined : check.text(item.text, "text", 2000),
+    light: check.flag(item.light, "light"),
   });
 }
 
@@ -308,7 +394,17 @@ function parseNpc(label: string, id: string, raw: unknown, into: Collected): voi
     nocturnal: check.flag(npc.nocturnal, "nocturnal"),
     greeting: npc.greeting === undefined ? undefined : check.text(npc.greeting, "greeting", 500),
     topics: parseTopics(check, npc.topics),
+    guards: npc.guards === undefined ? undefined : check.text(npc.guards, "guards", 200),
   });
+  if (typeof npc.guards === "string") {
+    into.pendingRefs.push({
+      file: label,
+      what: `npc ${id}`,
+      field: "guards",
+      kind: "item",
+      id: npc.guards,
+    });
+  }
 }
 
 function parseTopics(check: Checker, raw: unknown): Map<string, string> {
@@ -355,6 +451,14 @@ function checkReferences(collected: Collected): void {
       throw new WorldError(`${place.file}: ${place.what}: room ${place.room} does not exist`);
     }
   }
+  for (const ref of collected.pendingRefs) {
+    const known = ref.kind === "item" ? collected.items : collected.npcs;
+    if (!known.has(ref.id)) {
+      throw new WorldError(
+        `${ref.file}: ${ref.what}: ${ref.field} names unknown ${ref.kind} ${ref.id}`,
+      );
+    }
+  }
 }
 
 /**
@@ -381,6 +485,7 @@ export async function loadWorld(dir: string): Promise<WorldData> {
     roomFiles: new Map(),
     pendingExits: [],
     pendingPlaces: [],
+    pendingRefs: [],
   };
   for (const [index, zoneFile] of (manifest.zones as unknown[]).entries()) {
     const fileName = root.text(zoneFile, `zones[${index}]`, 200);
@@ -395,5 +500,112 @@ export async function loadWorld(dir: string): Promise<WorldData> {
   if (recovery !== undefined && !rooms.has(recovery)) {
     root.fail("recovery", `names unknown room ${recovery}`);
   }
-  return { name, start, recovery, rooms, items, npcs };
+  let quests = new Map<string, QuestDef>();
+  if (manifest.quests !== undefined) {
+    const fileName = root.text(manifest.quests, "quests", 200);
+    if (fileName.includes("/") || fileName.includes("\\")) {
+      root.fail("quests", "must be a file name in the world directory");
+    }
+    const label = join(dir, fileName);
+    quests = parseQuests(label, await readJson(label, label), collected);
+  }
+  return { name, start, recovery, rooms, items, npcs, quests };
+}
+
+const QUEST_FIELDS = new Set(["title", "main", "steps"]);
+const STEP_FIELDS = new Set(["hint", "done", "when"]);
+
+/** Reads the quests file: every step's trigger must name things the world has. */
+function parseQuests(label: string, raw: unknown, world: Collected): Map<string, QuestDef> {
+  const fileCheck = new Checker(label, "file");
+  const file = fileCheck.object(raw, "the file");
+  fileCheck.known(new Set(["quests"]), file, "");
+  const quests = new Map<string, QuestDef>();
+  for (const [id, rawQuest] of Object.entries(fileCheck.object(file.quests ?? {}, "quests"))) {
+    const check = new Checker(label, `quest ${id}`);
+    check.id(id, "id");
+    const quest = check.object(rawQuest, "the quest");
+    check.known(QUEST_FIELDS, quest, "");
+    if (!Array.isArray(quest.steps) || quest.steps.length === 0) {
+      check.fail("steps", "must list at least one step");
+    }
+    const steps = (quest.steps as unknown[]).map((rawStep, i) => {
+      const step = check.object(rawStep, `steps[${i}]`);
+      check.known(STEP_FIELDS, step, `steps[${i}].`);
+      return {
+        hint: check.text(step.hint, `steps[${i}].hint`, 500),
+        done: check.text(step.done, `steps[${i}].done`, 1000),
+        when: parseTrigger(check, `steps[${i}].when`, step.when, world),
+      };
+    });
+    quests.set(id, {
+      id,
+      title: check.text(quest.title, "title", 100),
+      main: check.flag(quest.main, "main"),
+      steps,
+    });
+  }
+  const main = [...quests.values()].filter((quest) => quest.main);
+  if (main.length > 1) fileCheck.fail("quests", "may have only one main quest");
+  return new Map(
+    [...quests].sort(([, a], [, b]) => Number(b.main) - Number(a.main)),
+  );
+}
+
+function parseTrigger(check: Checker, field: string, raw: unknown, world: Collected): QuestTrigger {
+  const when = check.object(raw, field);
+  const item = (id: unknown, name: string) => {
+    const text = check.text(id, `${field}.${name}`, 200);
+    if (!world.items.has(text)) check.fail(`${field}.${name}`, `names unknown item ${text}`);
+    return text;
+  };
+  const npc = (id: unknown, name: string) => {
+    const text = check.text(id, `${field}.${name}`, 200);
+    if (!world.npcs.has(text)) check.fail(`${field}.${name}`, `names unknown npc ${text}`);
+    return text;
+  };
+  const room = (id: unknown, name: string) => {
+    const text = check.text(id, `${field}.${name}`, 200);
+    if (!world.rooms.has(text)) check.fail(`${field}.${name}`, `names unknown room ${text}`);
+    return text;
+  };
+  if ("ask" in when) {
+    check.known(new Set(["ask", "about"]), when, `${field}.`);
+    const asked = npc(when.ask, "ask");
+    const about = check.text(when.about, `${field}.about`, 40);
+    if (!world.npcs.get(asked)?.topics.has(about)) {
+      check.fail(`${field}.about`, `is not a topic of npc ${asked}`);
+    }
+    return { ask: asked, about };
+  }
+  if ("read" in when) {
+    check.known(new Set(["read"]), when, `${field}.`);
+    const read = item(when.read, "read");
+    if (world.items.get(read)?.text === undefined) {
+      check.fail(`${field}.read`, `names item ${read}, which has no text to read`);
+    }
+    return { read };
+  }
+  if ("get" in when) {
+    check.known(new Set(["get"]), when, `${field}.`);
+    return { get: item(when.get, "get") };
+  }
+  if ("give" in when) {
+    check.known(new Set(["give", "to"]), when, `${field}.`);
+    return { give: item(when.give, "give"), to: npc(when.to, "to") };
+  }
+  if ("open" in when) {
+    check.known(new Set(["open", "direction"]), when, `${field}.`);
+    const opened = room(when.open, "open");
+    const direction = check.text(when.direction, `${field}.direction`, 20) as Direction;
+    if (!world.rooms.get(opened)?.doors.has(direction)) {
+      check.fail(`${field}.direction`, `is not a door of room ${opened}`);
+    }
+    return { open: opened, direction };
+  }
+  if ("enter" in when) {
+    check.known(new Set(["enter"]), when, `${field}.`);
+    return { enter: room(when.enter, "enter") };
+  }
+  return check.fail(field, "must be one of ask/about, read, get, give/to, open/direction, enter");
 }

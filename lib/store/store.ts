@@ -43,6 +43,8 @@ export interface PlayerRecord {
   description?: string;
   /** The party it belongs to (the id of the party), if any. */
   party?: string;
+  /** Steps done of each quest it has begun, by quest id. */
+  quests?: Record<string, number>;
   /** The newest event id the player was sent before the last save (replay floor after restart). */
   lastEventId?: number;
   /** ISO 8601. */
@@ -62,7 +64,7 @@ export interface SessionRecord {
 }
 
 /** Where an item is: lying in a room, or carried by a player. */
-export type ItemPlacement = { room: string } | { player: string };
+export type ItemPlacement = { room: string } | { player: string } | { npc: string };
 
 /** A stored placement and its version (for the atomic check on the next move). */
 export interface StoredPlacement {

@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   "room.leave",
   "chat.ooc",
   "party.say",
+  "quest.update",
   "tell.received",
   "tell.sent",
   "system.notice",

@@ -102,6 +102,11 @@ export function linesFor(type, data, me) {
       return [
         line(data.from ? `[Party] ${data.from}: ${data.text}` : `[Party] ${data.text}`, "party"),
       ];
+    case "quest.update":
+      return [
+        line(`[${data.title}] ${data.by ? `${data.by}: ` : ""}${data.text}`, "quest"),
+        line(data.complete ? "The story is complete." : `Next: ${data.next}`, "quest"),
+      ];
     case "tell.received":
       return [line(`${data.from} whispers to you, "${data.text}"`, "tell")];
     case "tell.sent":

@@ -17,7 +17,9 @@ Deno.test("the Arkham world has 40+ rooms in 4+ zones, 15+ items, and 6+ NPCs wi
   assert(npcs.some((npc) => npc.says.length > 0 && npc.chatter > 0), "a speaker");
   assert(npcs.some((npc) => npc.nocturnal), "a night NPC");
   const flags = new Set([...world.rooms.values()].flatMap((room) => [...room.flags]));
-  assertEquals([...flags].sort(), ["eldritch", "outdoors", "rest"]);
+  assertEquals([...flags].sort(), ["dark", "eldritch", "outdoors", "rest"]);
+  assertEquals([...world.quests.values()].filter((quest) => quest.main).length, 1, "one story");
+  assertGreaterOrEqual(world.quests.size, 3);
   assertEquals(world.start, "arkham.station");
   for (const room of world.rooms.values()) {
     for (const [, to] of room.exits) {
@@ -164,6 +166,32 @@ Deno.test("a bad world file stops loading with the file, the thing and the field
       {},
       "t.json: npc ghost: greeting must be non-empty text",
     ],
+    [
+      {
+        rooms: {
+          ...ROOMS,
+          "t.a": {
+            ...ROOMS["t.a"],
+            doors: { south: { name: "a door", keywords: ["door"], key: "k" } },
+          },
+        },
+      },
+      {},
+      "t.json: room t.a: doors.south is not on an exit of the room",
+    ],
+    [
+      {
+        rooms: {
+          ...ROOMS,
+          "t.a": {
+            ...ROOMS["t.a"],
+            doors: { north: { name: "a door", keywords: ["door"], key: "k" } },
+          },
+        },
+      },
+      {},
+      "t.json: room t.a: doors.north.key names unknown item k",
+    ],
     [{ rooms: ROOMS }, { start: "t.z" }, "world.json: world: start names unknown room t.z"],
   ];
   for (const [zone, manifest, message] of cases) {
@@ -178,4 +206,37 @@ Deno.test("unreadable or malformed world files are named", async () => {
   await assertRejects(() => loadWorld(dir.path), WorldError, "world.json: cannot be read");
   await Deno.writeTextFile(join(dir.path, "world.json"), "{ nope");
   await assertRejects(() => loadWorld(dir.path), WorldError, "world.json: is not valid JSON");
+});
+
+Deno.test("a quest step must name things the world has, and a topic its NPC knows", async () => {
+  const npc = {
+    name: "a ghost",
+    keywords: ["ghost"],
+    description: "Boo.",
+    room: "t.a",
+    topics: { moon: "It is full." },
+  };
+  const item = { name: "a lamp", keywords: ["lamp"], description: "A lamp.", room: "t.a" };
+  const cases: [unknown, string][] = [
+    [{ ask: "ghost", about: "sun" }, "steps[0].when.about is not a topic of npc ghost"],
+    [{ ask: "nobody", about: "moon" }, "steps[0].when.ask names unknown npc nobody"],
+    [{ read: "lamp" }, "steps[0].when.read names item lamp, which has no text to read"],
+    [{ give: "lamp", to: "nobody" }, "steps[0].when.to names unknown npc nobody"],
+    [{ open: "t.a", direction: "north" }, "steps[0].when.direction is not a door of room t.a"],
+    [{ dance: "t.a" }, "steps[0].when must be one of"],
+  ];
+  for (const [when, message] of cases) {
+    await using dir = await worldWith(
+      { rooms: ROOMS, npcs: { ghost: npc }, items: { lamp: item } },
+      {
+        quests: "q.json",
+      },
+    );
+    await Deno.writeTextFile(
+      join(dir.path, "q.json"),
+      JSON.stringify({ quests: { q: { title: "Q", steps: [{ hint: "h", done: "d", when }] } } }),
+    );
+    const error = await assertRejects(() => loadWorld(dir.path), WorldError);
+    assert(error.message.includes(`q.json: quest q: ${message}`), error.message);
+  }
 });

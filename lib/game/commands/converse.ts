@@ -9,9 +9,18 @@
 import type { CommandContext } from "./context.ts";
 import type { NpcState, PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
+import { questProgress } from "../quests.ts";
 
 /** The NPC in the player's room that `word` picks out, or an error told to the player. */
 function npcHere(game: CommandContext, player: PlayerState, word: string): NpcState | undefined {
+  if (!game.world.isLit(player.room)) {
+    game.error(
+      player,
+      "It is too dark to make out anyone. Someone here needs a lit light.",
+      "dark",
+    );
+    return undefined;
+  }
   const target = game.world.find(player.room, word, { players: false, items: false });
   if (target === "ambiguous") {
     game.error(player, `Which "${word}" do you mean? Use more of the name.`, "ambiguous");
@@ -96,6 +105,7 @@ function ask(game: CommandContext, player: PlayerState, args: string): void {
     return;
   }
   npcSays(game, npc, npc.def.topics.get(topic) as string);
+  questProgress(game, player, { ask: npc.def.id, about: topic });
 }
 
 /**
@@ -110,6 +120,7 @@ export function npcsHear(game: CommandContext, player: PlayerState, text: string
     const topic = topicFor(npc, words.filter((word) => !npc.def.keywords.includes(word)).join(" "));
     const answer = topic === undefined ? npc.def.greeting : npc.def.topics.get(topic);
     if (answer !== undefined) npcSays(game, npc, answer);
+    if (topic !== undefined) questProgress(game, player, { ask: npc.def.id, about: topic });
     return;
   }
 }

@@ -7,6 +7,8 @@
 import type { CommandContext } from "./context.ts";
 import type { ItemState, PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
+import { questProgress } from "../quests.ts";
+import { watchingGuard } from "./use.ts";
 
 function pick(
   game: CommandContext,
@@ -16,6 +18,10 @@ function pick(
 ): ItemState | undefined {
   if (word === "") {
     game.error(player, where === "room" ? "Take what?" : "Drop what?", "missing_target");
+    return undefined;
+  }
+  if (where === "room" && !game.world.isLit(player.room)) {
+    game.error(player, "You grope about in the dark and find nothing. You need a light.", "dark");
     return undefined;
   }
   const found = game.world.find(player.room, word, {
@@ -53,6 +59,18 @@ export const itemCommands: readonly Command[] = [
         game.error(player, `You cannot take ${item.def.name}.`, "fixed");
         return;
       }
+      const guard = watchingGuard(game, player, item);
+      if (guard !== undefined) {
+        const name = guard.def.name.charAt(0).toUpperCase() + guard.def.name.slice(1);
+        game.error(
+          player,
+          guard.distractedBy === player.id
+            ? `${name} is watching you too closely. Someone else must take it while you hold its attention.`
+            : `${name} watches ${item.def.name} and will not let you near it. Someone must distract it first.`,
+          "guarded",
+        );
+        return;
+      }
       const room = player.room;
       if (item.moving || !(await game.moveItem(item, { player: player.id }))) {
         game.error(player, `Someone else's hand closes on ${item.def.name} first.`, "taken");
@@ -63,6 +81,7 @@ export const itemCommands: readonly Command[] = [
         type: "room.emote",
         data: { from: player.name, text: `takes ${item.def.name}.` },
       }, player);
+      questProgress(game, player, { get: item.def.id });
     },
   },
   {

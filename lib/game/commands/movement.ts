@@ -43,6 +43,15 @@ function go(game: CommandContext, player: PlayerState, word: string): void {
     game.error(player, "You can't go that way.", "no_exit");
     return;
   }
+  const door = game.world.room(player.room)?.doors.get(direction);
+  if (door !== undefined && !game.world.doorOpen(player.room, direction)) {
+    game.error(
+      player,
+      `${door.name.charAt(0).toUpperCase()}${door.name.slice(1)} is shut and locked.`,
+      "locked",
+    );
+    return;
+  }
   game.move(player, to);
 }
 

@@ -16,13 +16,14 @@ import { nearest, type ParsedCommand } from "./parser.ts";
 import { selfCommands } from "./self.ts";
 import { talkCommands } from "./talk.ts";
 import { togetherCommands } from "./together.ts";
+import { useCommands } from "./use.ts";
 
 /** Every command by kind, in the order `help` lists them. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: "Looking around", commands: infoCommands },
   { title: "Moving", commands: movementCommands },
   { title: "Talking", commands: [...talkCommands, ...converseCommands] },
-  { title: "Things", commands: itemCommands },
+  { title: "Things", commands: [...itemCommands, ...useCommands] },
   { title: "Together", commands: togetherCommands },
   { title: "Yourself", commands: selfCommands },
   { title: "Admin", commands: adminCommands },
@@ -99,13 +100,10 @@ const MUD_VERBS: ReadonlyMap<string, string> = new Map(
       ["kill", "attack", "fight", "hit", "k"],
       "There is no fighting here: what haunts Arkham is not beaten with fists. When something frightens you, leave (go <direction>).",
     ],
+    [["quest", "goals"], "Type journal for the story so far and what to try next."],
     [
-      ["quests", "quest", "journal", "goals"],
-      "Ask the people of Arkham what they know (talk <name>, ask <name> about <topic>): start with the newsboy on Garrison Street.",
-    ],
-    [
-      ["use", "read", "open", "close", "light", "eat", "drink", "give", "put", "wear", "wield"],
-      "You can get, drop and examine things here; try examine <thing> to learn more about it.",
+      ["eat", "drink", "put", "wear", "wield"],
+      "That is not something you can do here; try use <thing>, or examine <thing> to learn more about it.",
     ],
     [["group"], "Type party invite <name> to play as a party; help party says more."],
     [["stats", "status", "health"], "Type score for your lucidity, what you carry and your party."],

@@ -45,13 +45,6 @@ function someoneAbroad(
   return matches[0];
 }
 
-/** The members of `party` in the world, `player` included if a member. */
-export function partyMembers(game: CommandContext, party: string | undefined): PlayerState[] {
-  if (party === undefined) return [];
-  return [...game.world.players()].filter((other) => other.party === party)
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
-
 function follow(game: CommandContext, player: PlayerState, word: string): void {
   const leader = someoneAbroad(game, player, word.trim(), "Follow");
   if (leader === undefined) return;
@@ -91,7 +84,7 @@ function unfollow(game: CommandContext, player: PlayerState): void {
 
 /** Sends a party event to every member of `party` in the world. */
 function toParty(game: CommandContext, party: string, text: string, from?: string): void {
-  for (const member of partyMembers(game, party)) {
+  for (const member of game.world.partyOf(party)) {
     game.toPlayer(member, {
       type: "party.say",
       data: from === undefined ? { text } : { from, text },
@@ -111,7 +104,7 @@ function invite(game: CommandContext, player: PlayerState, word: string): void {
     game.error(player, `${guest.name} is already in your party.`, "already_member");
     return;
   }
-  if (partyMembers(game, party).length >= PARTY_LIMIT) {
+  if (game.world.partyOf(party).length >= PARTY_LIMIT) {
     game.error(player, `A party holds at most ${PARTY_LIMIT} investigators.`, "party_full");
     return;
   }
@@ -131,7 +124,7 @@ function accept(game: CommandContext, player: PlayerState): void {
     return;
   }
   player.invitedTo = undefined;
-  if (partyMembers(game, invitation.party).length >= PARTY_LIMIT) {
+  if (game.world.partyOf(invitation.party).length >= PARTY_LIMIT) {
     game.error(player, "That party is full now.", "party_full");
     return;
   }
@@ -169,7 +162,7 @@ function party(game: CommandContext, player: PlayerState, args: string): void {
       else leaveParty(game, player);
       return;
     case "": {
-      const members = partyMembers(game, player.party);
+      const members = game.world.partyOf(player.party);
       game.notice(
         player,
         player.party === undefined
@@ -198,7 +191,7 @@ function where(game: CommandContext, player: PlayerState): void {
     game.error(player, "You are in no party. Type party invite <name> to start one.", "no_party");
     return;
   }
-  const places = partyMembers(game, player.party).map((member) => ({
+  const places = game.world.partyOf(player.party).map((member) => ({
     name: member.name,
     room: member.room,
     roomName: game.world.room(member.room)?.name ?? member.room,
@@ -237,7 +230,7 @@ function describe(game: CommandContext, player: PlayerState, text: string): void
 
 function score(game: CommandContext, player: PlayerState): void {
   const carried = game.world.itemsCarriedBy(player.id).map((item) => item.def.name);
-  const members = partyMembers(game, player.party).filter((member) => member !== player);
+  const members = game.world.partyOf(player.party).filter((member) => member !== player);
   const leader = player.following === undefined ? undefined : game.world.player(player.following);
   const lines = [
     `${player.name}, investigator. Lucidity ${player.lucidity} of 100.`,
