@@ -212,14 +212,15 @@ export class Game implements CommandContext {
     if (player === undefined) return [];
     const room = this.world.view(player.room, player);
     const frames: Frame[] = [];
-    if (room !== undefined) frames.push(snapshotFrame({ type: "room.look", data: { room } }));
-    frames.push(snapshotFrame({ type: "player.stats", data: this.#statsOf(player) }));
-    frames.push(snapshotFrame(this.timeEvent()));
+    // Before the room, so the room is the last thing on screen.
     if (player.newcomer) {
       frames.push(
         snapshotFrame({ type: "system.notice", data: { text: WELCOME, code: "welcome" } }),
       );
     }
+    if (room !== undefined) frames.push(snapshotFrame({ type: "room.look", data: { room } }));
+    frames.push(snapshotFrame({ type: "player.stats", data: this.#statsOf(player) }));
+    frames.push(snapshotFrame(this.timeEvent()));
     return frames;
   }
 
