@@ -306,6 +306,12 @@ export const SETTINGS = {
     { min: 10, max: 3_600_000 },
     "interval between lucidity changes",
   ),
+  combatTickMs: integer(
+    "MYTHOS_COMBAT_TICK_MS",
+    2000,
+    { min: 10, max: 3_600_000 },
+    "interval between combat rounds (every fight advances at once)",
+  ),
   loginAttemptsPerMinute: integer(
     "MYTHOS_LOGIN_ATTEMPTS_PER_MINUTE",
     20,

@@ -42,6 +42,7 @@ export const EVENT_TYPES = [
   "chat.ooc",
   "party.say",
   "quest.update",
+  "combat.round",
   "tell.received",
   "tell.sent",
   "system.notice",
@@ -73,6 +74,14 @@ export interface EventDataMap {
   "chat.ooc": { from: string; text: string };
   /** A party member speaking to the party (`from`), or news of the party (no `from`). */
   "party.say": { from?: string; text: string };
+  /** A round of the player's fight: what happened, both sides' DP, and how it ended, if it did. */
+  "combat.round": {
+    text: string;
+    foe: string;
+    dp: number;
+    foeDp: number;
+    over?: "won" | "fell";
+  };
   /** A quest step done (by the player, or by `by` of their party) and what to try next. */
   "quest.update": {
     quest: string;

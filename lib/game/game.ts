@@ -20,7 +20,7 @@ import type { CommandContext } from "./commands/context.ts";
 import { commandGroupsFor, runCommand } from "./commands/registry.ts";
 import { questProgress } from "./quests.ts";
 import { CommandGate } from "./command_gate.ts";
-import { clampLucidity, type ItemState, type PlayerState, World } from "./world.ts";
+import { clampLucidity, type ItemState, MAX_DP, type PlayerState, World } from "./world.ts";
 
 /**
  * What a character new to the game is shown when its first stream opens: how to play, and where
@@ -432,6 +432,8 @@ export class Game implements CommandContext {
     const leftBy = this.world.directionBetween(from, to);
     const cameFrom = this.world.directionBetween(to, from);
     this.#bus.leaveTopic(player.id, roomTopic(from));
+    // Walking away ends a fight.
+    player.fighting = undefined;
     if (!how.quietly) {
       this.toRoom(from, {
         type: "room.leave",
@@ -507,19 +509,28 @@ export class Game implements CommandContext {
     this.world.markDirty(player);
     this.stats(player);
     if (player.lucidity === 0 && this.recoveryRoom !== undefined) {
-      this.notice(
+      player.lucidity = 25;
+      this.recover(
         player,
         "The world tilts, cracks, and goes dark. You wake, much later, to the smell of carbolic and the rustle of starched sheets.",
         "player.collapsed",
       );
-      this.move(player, this.recoveryRoom, { quietly: true });
-      player.lucidity = 25;
-      this.stats(player);
     }
   }
 
-  #statsOf(player: PlayerState): { lucidity: number; resting: boolean } {
-    return { lucidity: player.lucidity, resting: player.resting };
+  /** Takes a player who collapsed or fell to the recovery room (the infirmary), telling them. */
+  recover(player: PlayerState, text: string, code: string): void {
+    player.fighting = undefined;
+    this.notice(player, text, code);
+    if (this.recoveryRoom !== undefined) this.move(player, this.recoveryRoom, { quietly: true });
+    this.world.markDirty(player);
+    this.stats(player);
+  }
+
+  #statsOf(
+    player: PlayerState,
+  ): { lucidity: number; resting: boolean; dp: number; maxDp: number } {
+    return { lucidity: player.lucidity, resting: player.resting, dp: player.dp, maxDp: MAX_DP };
   }
 
   // --- Saving ----------------------------------------------------------------------------------

@@ -6,7 +6,10 @@
  */
 
 import type { CommandContext } from "./commands/context.ts";
-import type { PlayerState } from "./world.ts";
+import { MAX_DP, type PlayerState } from "./world.ts";
+
+/** DP regained per tick while resting in a rest room. */
+export const REST_DP = 2;
 
 /** Lucidity lost per tick in an eldritch room (double at the witching hour). */
 export const ELDRITCH_DRAIN = 3;
@@ -58,6 +61,11 @@ export function lucidityTick(game: CommandContext): void {
       game.changeLucidity(player, -drain);
     } else if (player.resting && room.flags.has("rest")) {
       game.changeLucidity(player, REST_RECOVERY);
+      if (player.dp < MAX_DP) {
+        player.dp = Math.min(MAX_DP, player.dp + REST_DP);
+        game.changed(player);
+        game.stats(player);
+      }
     }
     if (player.lucidity < HALLUCINATION_THRESHOLD) {
       const chance = (HALLUCINATION_THRESHOLD - player.lucidity) / HALLUCINATION_THRESHOLD;

@@ -13,7 +13,8 @@ function pickOne<T>(game: CommandContext, list: readonly T[]): T | undefined {
 }
 
 function appearOrVanish(game: CommandContext, npc: NpcState): void {
-  const shouldBePresent = !npc.def.nocturnal || game.clock.night;
+  // A creature beaten in a fight stays away until dawn.
+  const shouldBePresent = !npc.fled && (!npc.def.nocturnal || game.clock.night);
   if (shouldBePresent === npc.present) return;
   npc.present = shouldBePresent;
   if (shouldBePresent) {

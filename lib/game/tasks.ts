@@ -12,6 +12,7 @@ import { StoreUnavailableError } from "../store/store.ts";
 import type { Game } from "./game.ts";
 import { lucidityTick } from "./lucidity.ts";
 import { npcTick } from "./npcs.ts";
+import { combatRound } from "./combat.ts";
 import { clockTick } from "./world_clock.ts";
 
 /** Intervals of the game's loops, in milliseconds. */
@@ -22,6 +23,8 @@ export interface GameTaskSettings {
   npcTickMs: number;
   /** Lucidity changes. */
   lucidityTickMs: number;
+  /** Combat rounds (every fight at once). */
+  combatTickMs: number;
   /** Write-behind saves. */
   autosaveMs: number;
 }
@@ -31,6 +34,7 @@ export const GAME_TASKS = {
   clock: "world.clock",
   npcs: "world.npcs",
   lucidity: "world.lucidity",
+  combat: "world.combat",
   autosave: "store.autosave",
   throttleSweep: "accounts.throttle-sweep",
 } as const;
@@ -63,6 +67,10 @@ export function startGameTasks(
   supervisor.spawn(
     GAME_TASKS.lucidity,
     (signal) => every(settings.lucidityTickMs, () => lucidityTick(game), { signal }),
+  );
+  supervisor.spawn(
+    GAME_TASKS.combat,
+    (signal) => every(settings.combatTickMs, () => combatRound(game), { signal }),
   );
   supervisor.spawn(GAME_TASKS.autosave, (signal) =>
     every(settings.autosaveMs, async () => {

@@ -11,6 +11,9 @@ import type { RoomView } from "../bus/events.ts";
 import type { ItemPlacement, PlayerRecord, StoredPlacement } from "../store/store.ts";
 import type { Direction, ItemDef, NpcDef, QuestDef, RoomDef, WorldData } from "./world_data.ts";
 
+/** A player's most DP (health). */
+export const MAX_DP = 20;
+
 /** What a dark room looks like without a light. */
 export const DARKNESS =
   "It is pitch dark. Without a light you can make out nothing here but the way you came.";
@@ -54,6 +57,10 @@ export interface PlayerState {
   following: string | undefined;
   /** Steps done of each quest it has begun, by quest id (kept across restarts). */
   quests: Map<string, number>;
+  /** Health: at 0 the character falls and wakes in the infirmary. */
+  dp: number;
+  /** The id of the creature it is fighting, if any. */
+  fighting: string | undefined;
 }
 
 /** An item's live placement. */
@@ -82,6 +89,10 @@ export interface NpcState {
   lastLine?: string;
   /** The player holding its attention (`distract`), while they stay in its room. */
   distractedBy?: string;
+  /** Its DP now (creatures). */
+  dp: number;
+  /** Beaten in a fight: gone until dawn. */
+  fled: boolean;
 }
 
 /** Something in a room that a word can pick out. */
@@ -120,7 +131,13 @@ export class World {
       });
     }
     for (const def of data.npcs.values()) {
-      this.#npcs.set(def.id, { def, room: def.room, present: !def.nocturnal });
+      this.#npcs.set(def.id, {
+        def,
+        room: def.room,
+        present: !def.nocturnal,
+        dp: def.dp,
+        fled: false,
+      });
     }
   }
 
@@ -225,6 +242,8 @@ export class World {
       invitedTo: undefined,
       following: undefined,
       quests: new Map(Object.entries(record.quests ?? {})),
+      dp: Math.max(1, Math.min(MAX_DP, Math.trunc(record.stats.dp ?? MAX_DP))),
+      fighting: undefined,
       admin,
       createdAt: record.createdAt,
     };
@@ -283,7 +302,7 @@ export class World {
       id: player.id,
       name: player.name,
       room: player.room,
-      stats: { lucidity: player.lucidity },
+      stats: { lucidity: player.lucidity, dp: player.dp },
       ...(player.description === undefined ? {} : { description: player.description }),
       ...(player.party === undefined ? {} : { party: player.party }),
       ...(player.quests.size === 0 ? {} : { quests: Object.fromEntries(player.quests) }),

@@ -141,6 +141,12 @@ export interface NpcDef {
   topics: ReadonlyMap<string, string>;
   /** The id of an item it guards: nobody takes it while the NPC watches (`distract`). */
   guards: string | undefined;
+  /** Its DP if it can be fought (0: it cannot). */
+  dp: number;
+  /** The DP a blow of it takes, least and most. */
+  damage: readonly [number, number];
+  /** When it attacks players in its room (never in a `rest` room): never, at night, or always. */
+  hostile: "never" | "night" | "always";
 }
 
 /** The whole world as loaded. */
@@ -252,6 +258,9 @@ const NPC_FIELDS = new Set([
   "greeting",
   "topics",
   "guards",
+  "dp",
+  "damage",
+  "hostile",
 ]);
 
 /** A topic an NPC can be asked about: a word or a few, lower case. */
@@ -395,6 +404,7 @@ function parseNpc(label: string, id: string, raw: unknown, into: Collected): voi
     greeting: npc.greeting === undefined ? undefined : check.text(npc.greeting, "greeting", 500),
     topics: parseTopics(check, npc.topics),
     guards: npc.guards === undefined ? undefined : check.text(npc.guards, "guards", 200),
+    ...parseDanger(check, npc),
   });
   if (typeof npc.guards === "string") {
     into.pendingRefs.push({
@@ -405,6 +415,29 @@ function parseNpc(label: string, id: string, raw: unknown, into: Collected): voi
       id: npc.guards,
     });
   }
+}
+
+function parseDanger(
+  check: Checker,
+  npc: Json,
+): Pick<NpcDef, "dp" | "damage" | "hostile"> {
+  const dp = npc.dp ?? 0;
+  if (typeof dp !== "number" || !Number.isInteger(dp) || dp < 0 || dp > 100) {
+    check.fail("dp", "must be a whole number from 0 to 100");
+  }
+  const damage = npc.damage ?? [1, 2];
+  if (
+    !Array.isArray(damage) || damage.length !== 2 ||
+    !damage.every((n) => Number.isInteger(n) && n >= 0 && n <= 20) || damage[0] > damage[1]
+  ) {
+    check.fail("damage", "must be [least, most], whole numbers from 0 to 20");
+  }
+  const hostile = npc.hostile ?? "never";
+  if (hostile !== "never" && hostile !== "night" && hostile !== "always") {
+    check.fail("hostile", "must be never, night or always");
+  }
+  if (hostile !== "never" && dp === 0) check.fail("hostile", "needs dp above 0");
+  return { dp, damage: [damage[0], damage[1]], hostile };
 }
 
 function parseTopics(check: Checker, raw: unknown): Map<string, string> {

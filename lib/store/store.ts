@@ -38,7 +38,7 @@ export interface PlayerRecord {
   /** The room the character is in. */
   room: string;
   /** Stats that persist. */
-  stats: { lucidity: number };
+  stats: { lucidity: number; dp?: number };
   /** What `look <player>` shows of the character, if its player described it. */
   description?: string;
   /** The party it belongs to (the id of the party), if any. */

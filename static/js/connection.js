@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   "chat.ooc",
   "party.say",
   "quest.update",
+  "combat.round",
   "tell.received",
   "tell.sent",
   "system.notice",

@@ -102,6 +102,8 @@ export function linesFor(type, data, me) {
       return [
         line(data.from ? `[Party] ${data.from}: ${data.text}` : `[Party] ${data.text}`, "party"),
       ];
+    case "combat.round":
+      return [line(`${data.text} (DP ${data.dp}; ${data.foe}: ${data.foeDp})`, "combat")];
     case "quest.update":
       return [
         line(`[${data.title}] ${data.by ? `${data.by}: ` : ""}${data.text}`, "quest"),

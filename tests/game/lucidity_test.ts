@@ -8,7 +8,10 @@ Deno.test("eldritch rooms drain lucidity each tick, twice as fast at the witchin
   ann.events();
   lucidityTick(test.game);
   assertEquals(ann.state.lucidity, 100 - ELDRITCH_DRAIN);
-  assertEquals(ann.events(), [{ type: "player.stats", data: { lucidity: 97, resting: false } }]);
+  assertEquals(ann.events(), [{
+    type: "player.stats",
+    data: { lucidity: 97, resting: false, dp: 20, maxDp: 20 },
+  }]);
   while (test.game.clock.hour !== 3) test.game.clock.advance();
   lucidityTick(test.game);
   assertEquals(ann.state.lucidity, 100 - 3 * ELDRITCH_DRAIN);

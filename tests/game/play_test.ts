@@ -20,18 +20,21 @@ async function twoPlayers(url: URL) {
   return { ann: present(ann, "Ann"), bob: present(bob, "Bob") };
 }
 
-Deno.test("a new stream starts with hello, the room, the player's stats and the time", async () => {
+Deno.test("a new stream starts with hello, a new character's welcome, the room, the player's stats and the time", async () => {
   await using test = await startTestServer({ env: QUIET_WORLD });
   await using ann = await TestPlayer.register(test.url, "Ann");
   const stream = await ann.connect();
   const events = [];
-  for (let i = 0; i < 4; i++) events.push(await stream.next());
+  for (let i = 0; i < 5; i++) events.push(await stream.next());
   assertEquals(events.map((frame) => frame?.event), [
     "stream.hello",
+    "system.notice",
     "room.look",
     "player.stats",
     "world.time",
   ]);
+  assertEquals(JSON.parse(events[1]?.data ?? "").code, "welcome");
+  events.splice(1, 1);
   const look = JSON.parse(events[1]?.data ?? "");
   assertEquals(look.room.id, "arkham.station");
   assertEquals(look.room.name, "Boston & Maine Depot");

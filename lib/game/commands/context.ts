@@ -42,6 +42,8 @@ export interface CommandContext {
   move(player: PlayerState, to: string, how?: { quietly?: boolean }): void;
   /** Moves an item with a checked write; resolves whether it moved. */
   moveItem(item: ItemState, to: ItemPlacement): Promise<boolean>;
+  /** Takes a player who collapsed or fell to the recovery room (the infirmary), telling them. */
+  recover(player: PlayerState, text: string, code: string): void;
   /** Marks a player as changed, so it is saved (a description, a party). */
   changed(player: PlayerState): void;
   /** Changes a player's lucidity, handling a collapse at zero. */

@@ -9,6 +9,7 @@ import type { PlayerState } from "../world.ts";
 import { adminCommands } from "./admin.ts";
 import type { Command, CommandGroup } from "./command.ts";
 import { converseCommands } from "./converse.ts";
+import { fightCommands } from "./fight.ts";
 import { infoCommands } from "./info.ts";
 import { itemCommands } from "./items.ts";
 import { movementCommands } from "./movement.ts";
@@ -25,6 +26,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: "Talking", commands: [...talkCommands, ...converseCommands] },
   { title: "Things", commands: [...itemCommands, ...useCommands] },
   { title: "Together", commands: togetherCommands },
+  { title: "Danger", commands: fightCommands },
   { title: "Yourself", commands: selfCommands },
   { title: "Admin", commands: adminCommands },
 ];
@@ -96,10 +98,6 @@ export async function runCommand(
  */
 const MUD_VERBS: ReadonlyMap<string, string> = new Map(
   ([
-    [
-      ["kill", "attack", "fight", "hit", "k"],
-      "There is no fighting here: what haunts Arkham is not beaten with fists. When something frightens you, leave (go <direction>).",
-    ],
     [["quest", "goals"], "Type journal for the story so far and what to try next."],
     [
       ["eat", "drink", "put", "wear", "wield"],
