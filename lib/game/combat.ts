@@ -4,7 +4,8 @@
  * Every fight in the world advances in one pass of the combat task (`combatRound`), never with a
  * timer per fight. A round: each fighter strikes their foe; a creature brought to 0 DP flees until
  * the next dawn; a player brought to 0 DP falls, drops what they carried where they fell, and
- * wakes in the infirmary. No fight starts in a safe room (`rest`). The words stay frightening,
+ * wakes in the infirmary — and the creature, sated, withdraws until dawn, so the rest of the party
+ * can recover what was dropped. No fight starts in a safe room (`rest`). The words stay frightening,
  * not gory: players are children and parents.
  *
  * @module
@@ -137,7 +138,13 @@ async function round(game: CommandContext, player: PlayerState, npc: NpcState): 
     },
   });
   game.stats(player);
-  if (player.dp === 0) await fall(game, player);
+  if (player.dp === 0) {
+    // Sated, it sinks back into the dark until dawn: the others can recover what was dropped.
+    npc.fled = true;
+    npc.present = false;
+    game.toRoom(player.room, { type: "room.leave", data: { who: npc.def.name, npc: true } });
+    await fall(game, player);
+  }
 }
 
 /**
