@@ -77,7 +77,9 @@ export class Crowd {
     const residentCount = Math.round(count * (options.residentShare ?? 0.75));
     this.residents = this.bots.slice(0, residentCount);
     this.walkers = this.bots.slice(residentCount);
-    const rooms = [...world.rooms.keys()];
+    // Rooms a bot can walk to: none behind a locked door (the crypt under the Order Hall).
+    const reachable = this.#reachable();
+    const rooms = [...world.rooms.keys()].filter((room) => reachable.has(room));
     const crowded = options.crowdedRoom;
     const crowdedCount = crowded === undefined ? 0 : options.crowdedCount ?? 0;
     this.residents.forEach((bot, i) => {
@@ -280,7 +282,10 @@ export class Crowd {
   #move(): Promise<void> | undefined {
     const bot = this.#pick(this.walkers);
     if (bot === undefined) return undefined;
-    const exits = [...(this.#world.rooms.get(bot.room ?? "")?.exits.keys() ?? [])];
+    const here = this.#world.rooms.get(bot.room ?? "");
+    const exits = [...(here?.exits.keys() ?? [])].filter((direction) =>
+      !here?.doors.has(direction)
+    );
     const direction = exits[Math.floor(Math.random() * exits.length)];
     if (direction === undefined) return undefined;
     return this.#send(bot, `go ${direction}`, () => this.#expectLook(bot));
@@ -336,6 +341,21 @@ export class Crowd {
     }
   }
 
+  /** The rooms reachable from the start without passing a locked door. */
+  #reachable(): Set<string> {
+    const seen = new Set([this.#world.start]);
+    const queue = [this.#world.start];
+    while (queue.length > 0) {
+      const room = this.#world.rooms.get(queue.shift() as string);
+      for (const [direction, next] of room?.exits ?? []) {
+        if (room?.doors.has(direction) || seen.has(next)) continue;
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+    return seen;
+  }
+
   #path(from: string, to: string): string[] {
     const previous = new Map<string, [string, string]>([[from, ["", ""]]]);
     const queue = [from];
@@ -343,7 +363,7 @@ export class Crowd {
       const room = queue.shift() as string;
       if (room === to) break;
       for (const [direction, next] of this.#world.rooms.get(room)?.exits ?? []) {
-        if (previous.has(next)) continue;
+        if (previous.has(next) || this.#world.rooms.get(room)?.doors.has(direction)) continue;
         previous.set(next, [room, direction]);
         queue.push(next);
       }

@@ -50,6 +50,9 @@ export async function startBenchServer(
       MYTHOS_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
       MYTHOS_LOG_LEVEL: "info",
       MYTHOS_DATA_DIR: dataDir,
+      // The benches measure delivery, not danger: no creature fights a bot (a bot that fell would
+      // wake elsewhere and miss what its room heard).
+      MYTHOS_COMBAT_TICK_MS: "3600000",
       NO_COLOR: "1",
       ...env,
     },

@@ -24,6 +24,8 @@ export interface RoomView {
   npcs: string[];
   /** Players present, linkdead ones marked. */
   players: { name: string; linkdead: boolean }[];
+  /** Where the room is on the map (east +x, north +y, up +level), when the world files say. */
+  map?: { x: number; y: number; level: number };
   /** Room flags such as `outdoors`, `rest`, `eldritch`. */
   flags?: string[];
 }

@@ -75,6 +75,8 @@ export interface ItemState {
   moving: boolean;
   /** Whether it is lit (a light source; lights go out when the game restarts). */
   lit: boolean;
+  /** Whether its lid is open (containers with a lid; closed at start-up). */
+  open: boolean;
 }
 
 /** An NPC's live state. */
@@ -120,14 +122,20 @@ export class World {
     for (const def of data.items.values()) {
       const stored = placements.get(def.id);
       const placement = stored?.placement ?? { room: def.room };
-      // An item stored in a room that no longer exists goes home rather than vanishing.
-      const valid = "room" in placement ? data.rooms.has(placement.room) : true;
+      // An item stored in a room (or a container) that no longer exists goes home rather than
+      // vanishing.
+      const valid = "room" in placement
+        ? data.rooms.has(placement.room)
+        : "in" in placement
+        ? data.items.get(placement.in)?.container !== undefined
+        : true;
       this.#items.set(def.id, {
         def,
         placement: valid ? placement : { room: def.room },
         version: stored?.version ?? null,
         moving: false,
         lit: false,
+        open: def.container === "open",
       });
     }
     for (const def of data.npcs.values()) {
@@ -213,6 +221,13 @@ export class World {
   itemsIn(room: string): ItemState[] {
     return [...this.#items.values()].filter((item) =>
       "room" in item.placement && item.placement.room === room
+    );
+  }
+
+  /** Items inside a container. */
+  itemsInside(containerId: string): ItemState[] {
+    return [...this.#items.values()].filter((item) =>
+      "in" in item.placement && item.placement.in === containerId
     );
   }
 
@@ -386,6 +401,7 @@ export class World {
           .filter((player) => player !== viewer)
           .map((player) => ({ name: player.name, linkdead: player.linkdead })),
         flags: [...room.flags],
+        ...(room.map === undefined ? {} : { map: room.map }),
       };
     }
     return {
@@ -399,6 +415,7 @@ export class World {
         .filter((player) => player !== viewer)
         .map((player) => ({ name: player.name, linkdead: player.linkdead })),
       flags: [...room.flags],
+      ...(room.map === undefined ? {} : { map: room.map }),
     };
   }
 

@@ -50,6 +50,42 @@ export interface RoomDef {
   exits: ReadonlyMap<Direction, string>;
   /** Locked doors on exits, by direction: passable once opened with their key. */
   doors: ReadonlyMap<Direction, DoorDef>;
+  /** Where it is on the map, if the world files say (for a client's map). */
+  map: MapPoint | undefined;
+}
+
+/** A room's place on the map: east is +x, north is +y, up is +level. */
+export interface MapPoint {
+  /** West (−) to east (+). */
+  x: number;
+  /** South (−) to north (+). */
+  y: number;
+  /** Below (−) and above (+) the ground. */
+  level: number;
+}
+
+/** The way each direction moves on the map: the signs of Δx, Δy and Δlevel. */
+export const DIRECTION_VECTORS: Readonly<Record<Direction, readonly [number, number, number]>> = {
+  north: [0, 1, 0],
+  south: [0, -1, 0],
+  east: [1, 0, 0],
+  west: [-1, 0, 0],
+  northeast: [1, 1, 0],
+  northwest: [-1, 1, 0],
+  southeast: [1, -1, 0],
+  southwest: [-1, -1, 0],
+  up: [0, 0, 1],
+  down: [0, 0, -1],
+};
+
+/** What drinking or eating something does: changes to lucidity and DP, and what the player reads. */
+export interface Consumable {
+  /** Lucidity gained (or, below 0, lost). */
+  lucidity: number;
+  /** DP gained (or, below 0, lost; never below 1). */
+  dp: number;
+  /** What it is like. */
+  text: string;
 }
 
 /** A locked door on an exit. */
@@ -109,6 +145,12 @@ export interface ItemDef {
   text: string | undefined;
   /** Whether it gives light once lit (`light`). */
   light: boolean;
+  /** What drinking it does, if it can be drunk. */
+  drink: Consumable | undefined;
+  /** What eating it does, if it can be eaten. */
+  eat: Consumable | undefined;
+  /** Whether things can be put in it; `lid`: it has a lid, closed at start-up. */
+  container: "open" | "lid" | undefined;
   /** Where it lies when the world is new. */
   room: string;
 }
@@ -235,7 +277,7 @@ class Checker {
   }
 }
 
-const ROOM_FIELDS = new Set(["name", "description", "flags", "exits", "doors"]);
+const ROOM_FIELDS = new Set(["name", "description", "flags", "exits", "doors", "map"]);
 const ITEM_FIELDS = new Set([
   "name",
   "keywords",
@@ -244,6 +286,9 @@ const ITEM_FIELDS = new Set([
   "room",
   "text",
   "light",
+  "drink",
+  "eat",
+  "container",
 ]);
 const NPC_FIELDS = new Set([
   "name",
@@ -360,8 +405,58 @@ function parseRoom(label: string, zoneId: string, id: string, raw: unknown, into
     flags,
     exits,
     doors,
+    map: mapPoint(check, room.map),
   });
   into.roomFiles.set(id, label);
+}
+
+function mapPoint(check: Checker, raw: unknown): MapPoint | undefined {
+  if (raw === undefined) return undefined;
+  if (
+    !Array.isArray(raw) || raw.length !== 3 ||
+    !raw.every((n) => Number.isInteger(n) && Math.abs(n) <= 1000)
+  ) {
+    check.fail("map", "must be [x, y, level], whole numbers from -1000 to 1000");
+  }
+  return { x: raw[0], y: raw[1], level: raw[2] };
+}
+
+/**
+ * The map must agree with the exits: no two rooms in one place, and every exit leading the way
+ * its direction says (north: same x, greater y, same level; up: same x and y, a higher level...).
+ */
+function checkMap(collected: Collected): void {
+  const taken = new Map<string, string>();
+  for (const room of collected.rooms.values()) {
+    if (room.map === undefined) continue;
+    const at = `${room.map.x},${room.map.y},${room.map.level}`;
+    const other = taken.get(at);
+    if (other !== undefined) {
+      throw new WorldError(
+        `${
+          collected.roomFiles.get(room.id)
+        }: room ${room.id}: map [${at}] is also room ${other}'s place`,
+      );
+    }
+    taken.set(at, room.id);
+  }
+  const sign = (n: number) => Math.sign(n) + 0;
+  for (const room of collected.rooms.values()) {
+    for (const [direction, to] of room.exits) {
+      const from = room.map;
+      const there = collected.rooms.get(to)?.map;
+      if (from === undefined || there === undefined) continue;
+      const [dx, dy, dl] = DIRECTION_VECTORS[direction];
+      const moved = [there.x - from.x, there.y - from.y, there.level - from.level].map(sign);
+      if (moved[0] !== dx || moved[1] !== dy || moved[2] !== dl) {
+        throw new WorldError(
+          `${
+            collected.roomFiles.get(room.id)
+          }: room ${room.id}: exits.${direction} leads to ${to}, which the map puts elsewhere ([${there.x}, ${there.y}, ${there.level}] from [${from.x}, ${from.y}, ${from.level}])`,
+        );
+      }
+    }
+  }
 }
 
 function parseItem(label: string, id: string, raw: unknown, into: Collected): void {
@@ -377,7 +472,34 @@ function parseItem(label: string, id: string, raw: unknown, into: Collected): vo
     room,
     text: item.text === undefined ? undefined : check.text(item.text, "text", 2000),
     light: check.flag(item.light, "light"),
+    drink: consumable(check, item.drink, "drink"),
+    eat: consumable(check, item.eat, "eat"),
+    container: container(check, item.container),
   });
+}
+
+function consumable(check: Checker, raw: unknown, field: string): Consumable | undefined {
+  if (raw === undefined) return undefined;
+  const value = check.object(raw, field);
+  check.known(new Set(["lucidity", "dp", "text"]), value, `${field}.`);
+  const amount = (name: string) => {
+    const n = value[name] ?? 0;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < -100 || n > 100) {
+      check.fail(`${field}.${name}`, "must be a whole number from -100 to 100");
+    }
+    return n;
+  };
+  return {
+    lucidity: amount("lucidity"),
+    dp: amount("dp"),
+    text: check.text(value.text, `${field}.text`, 500),
+  };
+}
+
+function container(check: Checker, raw: unknown): "open" | "lid" | undefined {
+  if (raw === undefined) return undefined;
+  if (raw !== "open" && raw !== "lid") check.fail("container", "must be open or lid");
+  return raw;
 }
 
 function parseNpc(label: string, id: string, raw: unknown, into: Collected): void {
@@ -528,6 +650,7 @@ export async function loadWorld(dir: string): Promise<WorldData> {
     await parseZone(dir, fileName, collected);
   }
   checkReferences(collected);
+  checkMap(collected);
   const { rooms, items, npcs } = collected;
   if (!rooms.has(start)) root.fail("start", `names unknown room ${start}`);
   if (recovery !== undefined && !rooms.has(recovery)) {

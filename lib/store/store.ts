@@ -64,7 +64,12 @@ export interface SessionRecord {
 }
 
 /** Where an item is: lying in a room, or carried by a player. */
-export type ItemPlacement = { room: string } | { player: string } | { npc: string };
+export type ItemPlacement =
+  | { room: string }
+  | { player: string }
+  | { npc: string }
+  /** Inside a container (another item). */
+  | { in: string };
 
 /** A stored placement and its version (for the atomic check on the next move). */
 export interface StoredPlacement {

@@ -58,11 +58,26 @@ function examine(game: CommandContext, player: PlayerState, args: string): void 
     game.notice(player, describeTarget(player, { kind: "player", player }), "examine");
     return;
   }
+  if (!game.world.isLit(player.room)) {
+    game.error(player, "It is too dark to see anything. Someone here needs a lit light.", "dark");
+    return;
+  }
   const target = game.world.find(player.room, args, { carriedBy: player.id });
   if (target === "none") game.error(player, `You see no "${args}" here.`, "not_found");
   else if (target === "ambiguous") {
     game.error(player, `Which "${args}" do you mean? Be more specific.`, "ambiguous");
-  } else game.notice(player, describeTarget(player, target), "examine");
+  } else {
+    let text = describeTarget(player, target);
+    if (target.kind === "item" && target.item.def.container !== undefined) {
+      const inside = game.world.itemsInside(target.item.def.id).map((item) => item.def.name);
+      text += !target.item.open
+        ? " It is closed."
+        : inside.length === 0
+        ? " It is empty."
+        : ` Inside: ${inside.join(", ")}.`;
+    }
+    game.notice(player, text, "examine");
+  }
 }
 
 /** look, examine, inventory, who, help, time. */

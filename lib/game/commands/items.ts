@@ -8,7 +8,7 @@ import type { CommandContext } from "./context.ts";
 import type { ItemState, PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
 import { questProgress } from "../quests.ts";
-import { watchingGuard } from "./use.ts";
+import { takeOut, watchingGuard } from "./use.ts";
 
 function pick(
   game: CommandContext,
@@ -53,6 +53,11 @@ export const itemCommands: readonly Command[] = [
     usage: "get <item>",
     summary: "Pick something up.",
     run: async (game, player, args) => {
+      const from = /^(.+?)\s+(?:from|out of)\s+(.+)$/i.exec(args.trim());
+      if (from !== null) {
+        await takeOut(game, player, from[1] as string, from[2] as string);
+        return;
+      }
       const item = pick(game, player, args, "room");
       if (item === undefined) return;
       if (!item.def.portable) {

@@ -100,7 +100,7 @@ const MUD_VERBS: ReadonlyMap<string, string> = new Map(
   ([
     [["quest", "goals"], "Type journal for the story so far and what to try next."],
     [
-      ["eat", "drink", "put", "wear", "wield"],
+      ["wear", "wield", "search", "push", "pull"],
       "That is not something you can do here; try use <thing>, or examine <thing> to learn more about it.",
     ],
     [["group"], "Type party invite <name> to play as a party; help party says more."],

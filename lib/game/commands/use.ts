@@ -9,7 +9,7 @@
  */
 
 import type { CommandContext } from "./context.ts";
-import type { ItemState, NpcState, PlayerState } from "../world.ts";
+import { type ItemState, MAX_DP, type NpcState, type PlayerState } from "../world.ts";
 import type { Direction, DoorDef } from "../world_data.ts";
 import type { Command } from "./command.ts";
 import { directionOf } from "./movement.ts";
@@ -135,6 +135,13 @@ function open(game: CommandContext, player: PlayerState, word: string, opening: 
   }
   const found = doorAt(game, player, word);
   if (found === undefined) {
+    const box = game.world.isLit(player.room)
+      ? game.world.find(player.room, word, { players: false, npcs: false, carriedBy: player.id })
+      : "none";
+    if (box !== "none" && box !== "ambiguous" && box.kind === "item" && box.item.def.container) {
+      lid(game, player, box.item, opening);
+      return;
+    }
     game.error(player, `There is no "${word}" here to ${opening ? "open" : "close"}.`, "not_found");
     return;
   }
@@ -160,6 +167,151 @@ function open(game: CommandContext, player: PlayerState, word: string, opening: 
     data: { from: player.name, text: `${opening ? "opens" : "shuts"} ${door.name}.` },
   }, player);
   if (opening) questProgress(game, player, { open: player.room, direction });
+}
+
+/** Opens or closes a container's lid. */
+function lid(game: CommandContext, player: PlayerState, box: ItemState, opening: boolean): void {
+  if (box.def.container === "open") {
+    game.error(player, `${capital(box.def.name)} has no lid.`, "no_lid");
+    return;
+  }
+  if (box.open === opening) {
+    game.error(
+      player,
+      `${capital(box.def.name)} is already ${opening ? "open" : "shut"}.`,
+      "already",
+    );
+    return;
+  }
+  box.open = opening;
+  const inside = game.world.itemsInside(box.def.id).map((item) => item.def.name);
+  game.notice(
+    player,
+    opening
+      ? `You open ${box.def.name}. ${
+        inside.length === 0 ? "It is empty." : `Inside: ${inside.join(", ")}.`
+      }`
+      : `You close ${box.def.name}.`,
+    opening ? "container.opened" : "container.closed",
+    { items: inside },
+  );
+  game.toRoom(player.room, {
+    type: "room.emote",
+    data: { from: player.name, text: `${opening ? "opens" : "closes"} ${box.def.name}.` },
+  }, player);
+}
+
+/** `put <item> in <container>`: an atomic, checked move into the container. */
+async function put(game: CommandContext, player: PlayerState, args: string): Promise<void> {
+  const parsed = /^(.+?)\s+(?:in|into|inside)\s+(.+)$/i.exec(args.trim());
+  if (parsed === null) {
+    game.error(player, "Put what in what? Try put <item> in <container>.", "usage");
+    return;
+  }
+  const item = itemAt(game, player, parsed[1] as string, "Put", true);
+  if (item === undefined) return;
+  const box = itemAt(game, player, parsed[2] as string, "Put it in");
+  if (box === undefined) return;
+  if (box.def.container === undefined) {
+    game.error(player, `You cannot put anything in ${box.def.name}.`, "not_container");
+    return;
+  }
+  if (box === item) {
+    game.error(player, "It will not go inside itself.", "self");
+    return;
+  }
+  if (item.def.container !== undefined) {
+    game.error(player, `${capital(item.def.name)} will not fit inside anything.`, "too_big");
+    return;
+  }
+  if (!box.open) {
+    game.error(player, `${capital(box.def.name)} is closed.`, "closed");
+    return;
+  }
+  if (!(await game.moveItem(item, { in: box.def.id }))) {
+    game.error(player, `You fumble ${item.def.name} and keep hold of it.`, "busy");
+    return;
+  }
+  item.lit = false;
+  game.notice(player, `You put ${item.def.name} in ${box.def.name}.`, "item.put");
+  game.toRoom(player.room, {
+    type: "room.emote",
+    data: { from: player.name, text: `puts ${item.def.name} in ${box.def.name}.` },
+  }, player);
+}
+
+/** `get <item> from <container>`. */
+export async function takeOut(
+  game: CommandContext,
+  player: PlayerState,
+  what: string,
+  from: string,
+): Promise<void> {
+  const box = itemAt(game, player, from, "Take from");
+  if (box === undefined) return;
+  if (box.def.container === undefined) {
+    game.error(player, `There is nothing inside ${box.def.name}.`, "not_container");
+    return;
+  }
+  if (!box.open) {
+    game.error(player, `${capital(box.def.name)} is closed.`, "closed");
+    return;
+  }
+  const wanted = what.toLowerCase().trim();
+  const inside = game.world.itemsInside(box.def.id).filter((item) =>
+    item.def.keywords.some((keyword) => keyword.startsWith(wanted))
+  );
+  const item = inside[0];
+  if (item === undefined || inside.length > 1) {
+    game.error(
+      player,
+      item === undefined
+        ? `There is no "${what}" in ${box.def.name}.`
+        : `Which "${what}" do you mean? Be more specific.`,
+      item === undefined ? "not_found" : "ambiguous",
+    );
+    return;
+  }
+  if (item.moving || !(await game.moveItem(item, { player: player.id }))) {
+    game.error(player, `Someone else's hand closes on ${item.def.name} first.`, "taken");
+    return;
+  }
+  game.notice(player, `You take ${item.def.name} from ${box.def.name}.`, "item.taken");
+  game.toRoom(player.room, {
+    type: "room.emote",
+    data: { from: player.name, text: `takes ${item.def.name} from ${box.def.name}.` },
+  }, player);
+  questProgress(game, player, { get: item.def.id });
+}
+
+/** `drink` and `eat`: lucidity and DP change as the item says (DP never drops below 1). */
+function consume(
+  game: CommandContext,
+  player: PlayerState,
+  word: string,
+  verb: "drink" | "eat",
+): void {
+  const item = itemAt(game, player, word, verb === "drink" ? "Drink" : "Eat", true);
+  if (item === undefined) return;
+  const effect = item.def[verb];
+  if (effect === undefined) {
+    game.error(player, `You cannot ${verb} ${item.def.name}.`, `not_${verb}able`);
+    return;
+  }
+  game.notice(player, effect.text, verb === "drink" ? "drank" : "ate");
+  game.toRoom(player.room, {
+    type: "room.emote",
+    data: {
+      from: player.name,
+      text: `${verb === "drink" ? "drinks from" : "eats from"} ${item.def.name}.`,
+    },
+  }, player);
+  if (effect.dp !== 0) {
+    player.dp = Math.max(1, Math.min(MAX_DP, player.dp + effect.dp));
+    game.changed(player);
+  }
+  if (effect.lucidity !== 0) game.changeLucidity(player, effect.lucidity);
+  game.stats(player);
 }
 
 async function give(game: CommandContext, player: PlayerState, args: string): Promise<void> {
@@ -324,6 +476,24 @@ export const useCommands: readonly Command[] = [
     usage: "give <item> to <name>",
     summary: "Hand something you carry to an investigator or someone of Arkham here.",
     run: give,
+  },
+  {
+    name: "put",
+    usage: "put <item> in <container>",
+    summary: "Put something you carry in a box, a trunk or a cabinet.",
+    run: put,
+  },
+  {
+    name: "drink",
+    usage: "drink <thing>",
+    summary: "Drink something you carry. Laudanum eases the mind, at a cost.",
+    run: (game, player, word) => consume(game, player, word, "drink"),
+  },
+  {
+    name: "eat",
+    usage: "eat <thing>",
+    summary: "Eat something you carry, to keep your strength up.",
+    run: (game, player, word) => consume(game, player, word, "eat"),
   },
   {
     name: "distract",
