@@ -38,7 +38,12 @@ Deno.test("a new stream starts with hello, a new character's welcome, the room, 
   const look = JSON.parse(events[1]?.data ?? "");
   assertEquals(look.room.id, "arkham.station");
   assertEquals(look.room.name, "Boston & Maine Depot");
-  assertEquals(look.room.exits, [{ direction: "north", to: "arkham.garrison_st" }]);
+  assertEquals(look.room.exits, [
+    { direction: "north", to: "arkham.garrison_st" },
+    { direction: "east", to: "king.road" },
+    { direction: "west", to: "arkham.historical_society" },
+  ]);
+  assertEquals(look.room.map, { x: 0, y: 0, level: 0 });
   assertEquals(look.room.items, ["a brass lantern", "a railway timetable"]);
   assertEquals(look.room.npcs, ["the station conductor"]);
   assertEquals(look.room.players, []);

@@ -4,10 +4,17 @@ import { loadWorld, WorldError } from "../../lib/game/world_data.ts";
 import { realWorld } from "../support/game.ts";
 import { tempDir } from "../support/temp_dir.ts";
 
-Deno.test("the Arkham world has 40+ rooms in 4+ zones, 15+ items, and 6+ NPCs with behaviours", async () => {
+Deno.test("the Arkham world has 80+ rooms in 6+ zones, every one on the map and reachable, 15+ items, and 6+ NPCs with behaviours", async () => {
   const world = await realWorld();
-  assertGreaterOrEqual(world.rooms.size, 40);
-  assertGreaterOrEqual(new Set([...world.rooms.values()].map((room) => room.zone)).size, 4);
+  assertGreaterOrEqual(world.rooms.size, 80);
+  assertGreaterOrEqual(new Set([...world.rooms.values()].map((room) => room.zone)).size, 6);
+  const unmapped = [...world.rooms.values()].filter((room) => room.map === undefined);
+  assertEquals(unmapped.map((room) => room.id), [], "rooms without map coordinates");
+  const reached = new Set([world.start]);
+  for (const id of reached) {
+    for (const to of world.rooms.get(id)?.exits.values() ?? []) reached.add(to);
+  }
+  assertEquals(reached.size, world.rooms.size, "every room reachable from the start");
   assertGreaterOrEqual(world.items.size, 15);
   const items = [...world.items.values()];
   assert(items.some((item) => item.portable) && items.some((item) => !item.portable));
@@ -191,6 +198,31 @@ Deno.test("a bad world file stops loading with the file, the thing and the field
       },
       {},
       "t.json: room t.a: doors.north.key names unknown item k",
+    ],
+    [
+      {
+        rooms: {
+          "t.a": { ...ROOMS["t.a"], map: [0, 0, 0] },
+          "t.b": { ...ROOMS["t.b"], map: [0, 0, 0] },
+        },
+      },
+      {},
+      "t.json: room t.b: map [0,0,0] is also room t.a's place",
+    ],
+    [
+      {
+        rooms: {
+          "t.a": { ...ROOMS["t.a"], map: [0, 0, 0] },
+          "t.b": { ...ROOMS["t.b"], map: [1, 0, 0] },
+        },
+      },
+      {},
+      "t.json: room t.a: exits.north leads to t.b, which the map puts elsewhere",
+    ],
+    [
+      { rooms: { ...ROOMS, "t.a": { ...ROOMS["t.a"], map: [0, 0] } } },
+      {},
+      "t.json: room t.a: map must be [x, y, level]",
     ],
     [{ rooms: ROOMS }, { start: "t.z" }, "world.json: world: start names unknown room t.z"],
   ];
