@@ -153,6 +153,12 @@ Deno.test("lights, doors and giving refuse bad input clearly and change nothing"
   await ann.run("give timetable to ann");
   assertEquals(codeOf(ann.events()), "self");
   bob.events();
+  test.game.move(bob.state, "arkham.garrison_st");
+  ann.events();
+  await ann.run("give timetable to bob");
+  assertEquals(codeOf(ann.events()), "not_found", "Bob has left the room");
+  assertEquals(test.game.world.item("timetable")?.placement, { player: ann.state.id });
+  test.game.move(bob.state, "arkham.station");
   await ann.run("give timetable to bob");
   assertEquals(test.game.world.item("timetable")?.placement, { player: bob.state.id });
   assertEquals(

@@ -104,7 +104,8 @@ Deno.test("describe sets what look shows of a character, within a limit; score s
   await ann.run("score");
   const score = ann.events().at(-1)?.data;
   assertEquals(score?.code, "score");
-  assertStringIncludes(String(score?.text), "Lucidity 100 of 100.");
+  assertStringIncludes(String(score?.text), "DP 20 of 20; lucidity 100 of 100.");
+  assertStringIncludes(String(score?.text), "The Vanished Professor: 0 of 7 steps.");
   assertStringIncludes(String(score?.text), "In Boston & Maine Depot.");
   assertStringIncludes(String(score?.text), "In no party.");
 });

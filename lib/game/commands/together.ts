@@ -9,7 +9,7 @@
  */
 
 import type { CommandContext } from "./context.ts";
-import type { PlayerState } from "../world.ts";
+import { MAX_DP, type PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
 import { splitFirst } from "./parser.ts";
 
@@ -232,8 +232,16 @@ function score(game: CommandContext, player: PlayerState): void {
   const carried = game.world.itemsCarriedBy(player.id).map((item) => item.def.name);
   const members = game.world.partyOf(player.party).filter((member) => member !== player);
   const leader = player.following === undefined ? undefined : game.world.player(player.following);
+  const quests = [...game.world.quests()].filter((quest) =>
+    quest.main || (player.quests.get(quest.id) ?? 0) > 0
+  ).map((quest) => {
+    const done = player.quests.get(quest.id) ?? 0;
+    return done >= quest.steps.length
+      ? `${quest.title}: complete.`
+      : `${quest.title}: ${done} of ${quest.steps.length} steps.`;
+  });
   const lines = [
-    `${player.name}, investigator. Lucidity ${player.lucidity} of 100.`,
+    `${player.name}, investigator. DP ${player.dp} of ${MAX_DP}; lucidity ${player.lucidity} of 100.`,
     `In ${game.world.room(player.room)?.name ?? player.room}.`,
     carried.length === 0 ? "Carrying nothing." : `Carrying ${carried.join(", ")}.`,
     player.party === undefined
@@ -242,8 +250,10 @@ function score(game: CommandContext, player: PlayerState): void {
       ? "In a party; no other member is abroad."
       : `In a party with ${members.map((member) => member.name).join(", ")}.`,
     ...(leader === undefined ? [] : [`Following ${leader.name}.`]),
+    ...quests,
   ];
   game.notice(player, lines.join("\n"), "score", {
+    dp: player.dp,
     lucidity: player.lucidity,
     carrying: carried,
     party: members.map((member) => member.name),
@@ -286,7 +296,7 @@ export const togetherCommands: readonly Command[] = [
     name: "score",
     aliases: ["sc"],
     usage: "score",
-    summary: "Your lucidity, where you are, what you carry and your party.",
+    summary: "Your DP and lucidity, where you are, what you carry, your party and your quests.",
     run: (game, player) => score(game, player),
   },
 ];
