@@ -36,6 +36,8 @@ const ui = {
   present: $("present", HTMLElement),
   lucidity: $("lucidity", HTMLMeterElement),
   lucidityValue: $("lucidity-value", HTMLElement),
+  dp: $("dp", HTMLMeterElement),
+  dpValue: $("dp-value", HTMLElement),
   time: $("game-time", HTMLElement),
   connection: $("connection", HTMLElement),
   connectionText: $("connection-text", HTMLElement),
@@ -102,7 +104,11 @@ function showRoom(room) {
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = exit.direction;
-    button.addEventListener("click", () => send(`go ${exit.direction}`));
+    button.addEventListener("click", () => {
+      send(`go ${exit.direction}`);
+      // The next typed command still goes to the command line.
+      ui.commandInput.focus();
+    });
     item.append(button);
     return item;
   }));
@@ -132,6 +138,11 @@ function onEvent(type, data) {
   else if (type === "player.stats") {
     ui.lucidity.value = data.lucidity;
     ui.lucidityValue.textContent = String(data.lucidity);
+    if (typeof data.dp === "number") {
+      ui.dp.max = data.maxDp ?? ui.dp.max;
+      ui.dp.value = data.dp;
+      ui.dpValue.textContent = `${data.dp} of ${ui.dp.max}`;
+    }
   } else if (type === "world.time") ui.time.textContent = describeTime(data);
   else if (type === "stream.resync") send("look", { echo: false });
   else if (type === "stream.superseded") setStatus("superseded", data.reason);
