@@ -8,6 +8,7 @@
 
 import { loadWorld, type WorldData } from "../../lib/game/world_data.ts";
 import { Bot, type BotEvent, botName, eachLimited } from "./bot.ts";
+import { reachableWithoutDoors, route } from "../../tests/support/world_route.ts";
 
 const PASSWORD = "benchmark password";
 const TOKEN = /tok:(\d+)/;
@@ -78,7 +79,7 @@ export class Crowd {
     this.residents = this.bots.slice(0, residentCount);
     this.walkers = this.bots.slice(residentCount);
     // Rooms a bot can walk to: none behind a locked door (the crypt under the Order Hall).
-    const reachable = this.#reachable();
+    const reachable = reachableWithoutDoors(world);
     const rooms = [...world.rooms.keys()].filter((room) => reachable.has(room));
     const crowded = options.crowdedRoom;
     const crowdedCount = crowded === undefined ? 0 : options.crowdedCount ?? 0;
@@ -162,7 +163,11 @@ export class Crowd {
     });
     await eachLimited(this.residents, concurrency, async (bot) => {
       for (
-        const direction of this.#path(bot.room ?? this.#world.start, this.#homes.get(bot) ?? "")
+        const direction of route(
+          this.#world,
+          bot.room ?? this.#world.start,
+          this.#homes.get(bot) ?? "",
+        )
       ) {
         let { status } = await bot.command(`go ${direction}`);
         // A 503 (a node busy or restarting) is tried again, as the browser's player would.
@@ -339,42 +344,5 @@ export class Crowd {
       expectation.otherSeen = true;
       this.#report.otherLatencies.push(latency);
     }
-  }
-
-  /** The rooms reachable from the start without passing a locked door. */
-  #reachable(): Set<string> {
-    const seen = new Set([this.#world.start]);
-    const queue = [this.#world.start];
-    while (queue.length > 0) {
-      const room = this.#world.rooms.get(queue.shift() as string);
-      for (const [direction, next] of room?.exits ?? []) {
-        if (room?.doors.has(direction) || seen.has(next)) continue;
-        seen.add(next);
-        queue.push(next);
-      }
-    }
-    return seen;
-  }
-
-  #path(from: string, to: string): string[] {
-    const previous = new Map<string, [string, string]>([[from, ["", ""]]]);
-    const queue = [from];
-    while (queue.length > 0) {
-      const room = queue.shift() as string;
-      if (room === to) break;
-      for (const [direction, next] of this.#world.rooms.get(room)?.exits ?? []) {
-        if (previous.has(next) || this.#world.rooms.get(room)?.doors.has(direction)) continue;
-        previous.set(next, [room, direction]);
-        queue.push(next);
-      }
-    }
-    const steps: string[] = [];
-    for (let room = to; room !== from;) {
-      const [back, direction] = previous.get(room) ?? ["", ""];
-      if (back === "") throw new Error(`No path from ${from} to ${to}`);
-      steps.unshift(direction);
-      room = back;
-    }
-    return steps;
   }
 }

@@ -10,6 +10,7 @@ import { TestPlayer } from "../support/player.ts";
 import { type ServerProcess, spawnServer } from "../support/process.ts";
 import { tempDir } from "../support/temp_dir.ts";
 import { realWorld } from "../support/game.ts";
+import { route } from "../support/world_route.ts";
 import type { WorldData } from "../../lib/game/world_data.ts";
 
 const ENV = {
@@ -25,29 +26,6 @@ const ENV = {
 async function baseUrl(server: ServerProcess): Promise<URL> {
   const listening = await server.waitForLog((line) => line.msg === "listening");
   return new URL(`http://127.0.0.1:${listening.port}`);
-}
-
-/** The directions from one room to another (the shortest way; locked doors are not in the way). */
-function route(world: WorldData, from: string, to: string): string[] {
-  const previous = new Map<string, [string, string]>([[from, ["", ""]]]);
-  const queue = [from];
-  while (queue.length > 0) {
-    const room = queue.shift() as string;
-    if (room === to) break;
-    for (const [direction, next] of world.rooms.get(room)?.exits ?? []) {
-      if (world.rooms.get(room)?.doors.has(direction) || previous.has(next)) continue;
-      previous.set(next, [room, direction]);
-      queue.push(next);
-    }
-  }
-  const steps: string[] = [];
-  for (let room = to; room !== from;) {
-    const [back, direction] = previous.get(room) ?? ["", ""];
-    if (back === "") throw new Error(`no way from ${from} to ${to}`);
-    steps.unshift(direction);
-    room = back;
-  }
-  return steps;
 }
 
 /** Walks a player to `to`; resolves once their stream shows them there. */
