@@ -60,12 +60,15 @@ export function lucidityTick(game: CommandContext): void {
       const drain = game.clock.daypart === "witching hour" ? ELDRITCH_DRAIN * 2 : ELDRITCH_DRAIN;
       game.changeLucidity(player, -drain);
     } else if (player.resting && room.flags.has("rest")) {
-      game.changeLucidity(player, REST_RECOVERY);
-      if (player.dp < MAX_DP) {
+      const healed = player.dp < MAX_DP;
+      if (healed) {
         player.dp = Math.min(MAX_DP, player.dp + REST_DP);
         game.changed(player);
-        game.stats(player);
       }
+      const before = player.lucidity;
+      game.changeLucidity(player, REST_RECOVERY);
+      // One stats event for both: changeLucidity sends it only when lucidity moved.
+      if (healed && player.lucidity === before) game.stats(player);
     }
     if (player.lucidity < HALLUCINATION_THRESHOLD) {
       const chance = (HALLUCINATION_THRESHOLD - player.lucidity) / HALLUCINATION_THRESHOLD;
