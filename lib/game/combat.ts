@@ -12,9 +12,8 @@
  */
 
 import type { CommandContext } from "./commands/context.ts";
-import { MAX_DP, type NpcState, type PlayerState } from "./world.ts";
-
-export { MAX_DP };
+import type { NpcState, PlayerState } from "./world.ts";
+import { capitalized } from "../text/sentence.ts";
 
 /** DP a player wakes with in the infirmary. */
 export const WAKE_DP = 10;
@@ -35,10 +34,7 @@ function pick<T>(game: CommandContext, list: readonly T[]): T {
 }
 
 function words(template: string, foe: string): string {
-  return template.replaceAll("{foe}", foe).replaceAll(
-    "{Foe}",
-    foe.charAt(0).toUpperCase() + foe.slice(1),
-  );
+  return template.replaceAll("{foe}", foe).replaceAll("{Foe}", capitalized(foe));
 }
 
 /** Whether a creature is dangerous now: it fights, and it is night (or it always fights). */
@@ -90,7 +86,7 @@ export async function combatRound(game: CommandContext): Promise<void> {
   }
   for (const player of [...game.world.players()]) {
     if (player.fighting === undefined) continue;
-    const npc = [...game.world.npcs()].find((candidate) => candidate.def.id === player.fighting);
+    const npc = game.world.npc(player.fighting);
     if (npc === undefined || !npc.present || npc.fled || npc.room !== player.room) {
       endFight(player);
       continue;

@@ -197,6 +197,11 @@ export class World {
     return [...(this.#roomPlayers.get(room) ?? [])];
   }
 
+  /** An NPC by id. */
+  npc(id: string): NpcState | undefined {
+    return this.#npcs.get(id);
+  }
+
   /** Every NPC. */
   npcs(): IterableIterator<NpcState> {
     return this.#npcs.values();

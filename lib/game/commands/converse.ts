@@ -10,17 +10,12 @@ import type { CommandContext } from "./context.ts";
 import type { NpcState, PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
 import { questProgress } from "../quests.ts";
+import { capitalized } from "../../text/sentence.ts";
+import { tooDark } from "./use.ts";
 
 /** The NPC in the player's room that `word` picks out, or an error told to the player. */
 function npcHere(game: CommandContext, player: PlayerState, word: string): NpcState | undefined {
-  if (!game.world.isLit(player.room)) {
-    game.error(
-      player,
-      "It is too dark to make out anyone. Someone here needs a lit light.",
-      "dark",
-    );
-    return undefined;
-  }
+  if (tooDark(game, player, "make out anyone")) return undefined;
   const target = game.world.find(player.room, word, { players: false, items: false });
   if (target === "ambiguous") {
     game.error(player, `Which "${word}" do you mean? Use more of the name.`, "ambiguous");
@@ -123,11 +118,6 @@ export function npcsHear(game: CommandContext, player: PlayerState, text: string
     if (topic !== undefined) questProgress(game, player, { ask: npc.def.id, about: topic });
     return;
   }
-}
-
-/** `text` with its first letter in upper case: "the conductor" starts a sentence. */
-export function capitalized(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** talk, ask. */

@@ -8,6 +8,7 @@ import type { CommandContext } from "./context.ts";
 import type { PlayerState, Target } from "../world.ts";
 import type { Command } from "./command.ts";
 import { nearest } from "./parser.ts";
+import { tooDark } from "./use.ts";
 import { type Daypart, spokenTime } from "../clock.ts";
 
 /** When it is, as `who` says it: "abroad this morning". */
@@ -58,10 +59,7 @@ function examine(game: CommandContext, player: PlayerState, args: string): void 
     game.notice(player, describeTarget(player, { kind: "player", player }), "examine");
     return;
   }
-  if (!game.world.isLit(player.room)) {
-    game.error(player, "It is too dark to see anything. Someone here needs a lit light.", "dark");
-    return;
-  }
+  if (tooDark(game, player, "see anything")) return;
   const target = game.world.find(player.room, args, { carriedBy: player.id });
   if (target === "none") game.error(player, `You see no "${args}" here.`, "not_found");
   else if (target === "ambiguous") {

@@ -8,6 +8,7 @@ import type { CommandContext } from "./context.ts";
 import type { ItemState, PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
 import { questProgress } from "../quests.ts";
+import { capitalized } from "../../text/sentence.ts";
 import { takeOut, watchingGuard } from "./use.ts";
 
 function pick(
@@ -66,7 +67,7 @@ export const itemCommands: readonly Command[] = [
       }
       const guard = watchingGuard(game, player, item);
       if (guard !== undefined) {
-        const name = guard.def.name.charAt(0).toUpperCase() + guard.def.name.slice(1);
+        const name = capitalized(guard.def.name);
         game.error(
           player,
           guard.distractedBy === player.id

@@ -8,6 +8,7 @@ import type { CommandContext } from "./context.ts";
 import { type Direction, DIRECTIONS } from "../world_data.ts";
 import type { PlayerState } from "../world.ts";
 import type { Command } from "./command.ts";
+import { capitalized } from "../../text/sentence.ts";
 
 const SHORT: Readonly<Record<Direction, string>> = {
   north: "n",
@@ -47,7 +48,7 @@ function go(game: CommandContext, player: PlayerState, word: string): void {
   if (door !== undefined && !game.world.doorOpen(player.room, direction)) {
     game.error(
       player,
-      `${door.name.charAt(0).toUpperCase()}${door.name.slice(1)} is shut and locked.`,
+      `${capitalized(door.name)} is shut and locked.`,
       "locked",
     );
     return;

@@ -14,6 +14,7 @@ import type { Direction, DoorDef } from "../world_data.ts";
 import type { Command } from "./command.ts";
 import { directionOf } from "./movement.ts";
 import { journal, questProgress, wantedBy } from "../quests.ts";
+import { capitalized as capital } from "../../text/sentence.ts";
 
 /** Refuses (and says so) when the player's room is too dark to see in. */
 export function tooDark(game: CommandContext, player: PlayerState, doing: string): boolean {
@@ -430,10 +431,6 @@ function use(game: CommandContext, player: PlayerState, word: string): Promise<v
   );
   if (door !== undefined) return open(game, player, door[0], true);
   game.error(player, `You cannot think how to use ${item.def.name} here.`, "no_use");
-}
-
-function capital(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** read, light, douse, open, close, give, distract, use, journal. */
