@@ -34,6 +34,8 @@ import { type ShutdownReport, Supervisor } from "./lib/lifecycle/supervisor.ts";
 import { supervisorMetrics } from "./lib/lifecycle/supervisor_metrics.ts";
 import { processMetrics } from "./lib/metrics.ts";
 import { serve, type Served } from "./lib/http/serve.ts";
+import { addressesForOtherDevices, directOrigins, thisMachine } from "./lib/http/origins.ts";
+import { shutdownSummary } from "./lib/lifecycle/shutdown_summary.ts";
 import { defaultMaxConnections, readFileLimit } from "./lib/http/file_limit.ts";
 import { createLogger, errorFields, type Logger } from "./lib/log.ts";
 import { type Realtime, startRealtime } from "./lib/realtime.ts";
@@ -209,7 +211,8 @@ export async function startServer(
       fileLimit: fileLimit.soft ?? "unknown",
       fileLimitSource: fileLimit.source,
     });
-    for (const origin of loopbackOrigins(server.addr)) allowedOrigins.add(origin);
+    const machine = thisMachine();
+    for (const origin of directOrigins(server.addr, machine)) allowedOrigins.add(origin);
     node.listening?.(server.url);
     supervisor.markReady();
     logger.info("listening", {
@@ -220,6 +223,10 @@ export async function startServer(
       world: worldData.name,
       role: config.role,
     });
+    const elsewhere = addressesForOtherDevices(server.addr, machine);
+    if (elsewhere.length > 0 && node.players !== undefined) {
+      logger.info("other devices on this network can open the game", { open: elsewhere });
+    }
     return {
       url: server.url,
       supervisor,
@@ -536,16 +543,6 @@ function clusterSettings(config: Config, role: "world" | "edge"): ClusterSetting
   return { ...config, role, redisUrl: config.redisUrl ?? "" };
 }
 
-/** Origins a browser on this machine uses to reach a server listening on loopback. */
-function loopbackOrigins(addr: Deno.NetAddr): string[] {
-  if (!["127.0.0.1", "::1", "localhost"].includes(addr.hostname)) return [];
-  return [
-    `http://localhost:${addr.port}`,
-    `http://127.0.0.1:${addr.port}`,
-    `http://[::1]:${addr.port}`,
-  ];
-}
-
 /** Options for {@linkcode main}. */
 export interface MainOptions {
   /** Reads settings; default `Deno.env.get`. */
@@ -604,6 +601,13 @@ export async function main(options: MainOptions = {}): Promise<number> {
       });
       return 2;
     }
+    if (error instanceof Deno.errors.AddrInUse) {
+      logger.error(
+        `Port ${config.port} is already in use (another server?); stop it, or set MYTHOS_PORT to another port`,
+        { variable: "MYTHOS_PORT", exitCode: 2 },
+      );
+      return 2;
+    }
     logger.error("start-up failed", { error: errorFields(error) });
     return 1;
   }
@@ -611,6 +615,9 @@ export async function main(options: MainOptions = {}): Promise<number> {
   const report = await server.supervisor.finished;
   const { counts, ...rest } = report;
   logger.info("shutdown complete", { ...rest, ...counts });
+  // The JSON line is for machines; a person at a terminal also gets a sentence.
+  // deno-lint-ignore no-console
+  if (Deno.stdout.isTerminal()) console.log(shutdownSummary(report));
   return report.exitCode;
 }
 

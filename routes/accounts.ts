@@ -148,6 +148,15 @@ export function accountRoutes(deps: AccountDeps): Hono {
     return c.body(null, 204);
   });
 
+  // The page asks this on every load: a visitor not signed in is an answer, not an error (no 401
+  // in the browser's console before anyone has done anything).
+  app.get("/api/session", async (c) => {
+    const account = await currentAccount(c, deps);
+    c.header("cache-control", "no-store");
+    if (account === undefined) return c.json({ signedIn: false });
+    return c.json({ signedIn: true, player: await deps.game.describe(account.id, account.name) });
+  });
+
   app.get("/api/me", async (c) => {
     const account = await currentAccount(c, deps);
     if (account === undefined) throw new HttpError(401, "unauthorized", "Log in first");

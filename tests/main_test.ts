@@ -1,4 +1,5 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
+import { reachableAddresses, thisMachine } from "../lib/http/origins.ts";
 import { present } from "./support/present.ts";
 import { spawnServer } from "./support/process.ts";
 import { startTestServer } from "./support/server.ts";
@@ -64,6 +65,49 @@ Deno.test("a bad setting stops start-up with exit 2 and a message naming the var
   const line = server.logs.find((record) => record.level === "error");
   assertEquals(line?.variable, "MYTHOS_LOG_LEVEL");
   assertStringIncludes(String(line?.msg), "must be one of debug, info, warn, error");
+});
+
+Deno.test("listening on all interfaces, the game accepts the machine's own addresses as origins and says where to open it", async () => {
+  await using dir = await tempDir();
+  await using server = spawnServer({ env: { MYTHOS_DATA_DIR: dir.path, MYTHOS_HOST: "0.0.0.0" } });
+  const listening = await server.waitForLog(isListening);
+  const told = await server.waitForLog((line) =>
+    line.msg === "other devices on this network can open the game"
+  );
+  const lan = reachableAddresses(thisMachine()).find((address) => !address.includes(":"));
+  if (lan === undefined) throw new Error("this test needs a machine with a network address");
+  const origin = `http://${lan}:${listening.port}`;
+  assert((told.open as string[]).includes(`${origin}/`));
+  const register = (from: string) =>
+    fetch(new URL("/api/accounts", origin), {
+      method: "POST",
+      headers: { origin: from, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: from === origin ? "Keziah" : "Mason",
+        password: "correct horse",
+      }),
+    });
+  const fromLan = await register(origin);
+  assertEquals(fromLan.status, 201, await fromLan.text());
+  const foreign = await register("http://203.0.113.9:8000");
+  assertEquals(foreign.status, 403, await foreign.text());
+  server.child.kill("SIGTERM");
+  assertEquals((await server.exited()).code, 0);
+});
+
+Deno.test("a port already in use stops start-up with exit 2 and one line naming MYTHOS_PORT", async () => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  await using dir = await tempDir();
+  await using server = spawnServer({
+    env: { MYTHOS_DATA_DIR: dir.path, MYTHOS_PORT: String(taken.addr.port) },
+  });
+  const status = await server.exited();
+  assertEquals(status.code, 2);
+  const errors = server.logs.filter((record) => record.level === "error");
+  assertEquals(errors.length, 1);
+  assertEquals(errors[0]?.variable, "MYTHOS_PORT");
+  assertStringIncludes(String(errors[0]?.msg), `Port ${taken.addr.port} is already in use`);
+  assertEquals(server.stderr(), "", "no stack trace");
 });
 
 Deno.test("an in-process server answers over real HTTP and shuts down cleanly", async () => {

@@ -41,6 +41,7 @@ export const EVENT_TYPES = [
   "room.emote",
   "room.enter",
   "room.leave",
+  "room.items",
   "chat.ooc",
   "party.say",
   "quest.update",
@@ -73,6 +74,8 @@ export interface EventDataMap {
   "room.emote": { from: string; text: string; npc?: boolean; hallucination?: boolean };
   "room.enter": { who: string; from?: string; npc?: boolean };
   "room.leave": { who: string; to?: string; npc?: boolean };
+  /** What lies in the room now, after something was taken, dropped or put there. */
+  "room.items": { items: string[] };
   "chat.ooc": { from: string; text: string };
   /** A party member speaking to the party (`from`), or news of the party (no `from`). */
   "party.say": { from?: string; text: string };

@@ -9,7 +9,7 @@
 
 import { DEFAULTS } from "../config.ts";
 import type { EventBus } from "../bus/event_bus.ts";
-import type { GameEvent } from "../bus/events.ts";
+import type { EventDataMap, GameEvent } from "../bus/events.ts";
 import { type Frame, snapshotFrame } from "../bus/frame.ts";
 import { errorFields, type Logger, silentLogger } from "../log.ts";
 import type { ItemPlacement, PlayerRecord, Store } from "../store/store.ts";
@@ -18,7 +18,7 @@ import { parseCommand, type ParsedCommand } from "./commands/parser.ts";
 import type { CommandGroup } from "./commands/command.ts";
 import type { CommandContext } from "./commands/context.ts";
 import { commandGroupsFor, runCommand } from "./commands/registry.ts";
-import { questProgress } from "./quests.ts";
+import { questInHand, questProgress } from "./quests.ts";
 import { CommandGate } from "./command_gate.ts";
 import { clampLucidity, type ItemState, MAX_DP, type PlayerState, World } from "./world.ts";
 
@@ -276,6 +276,7 @@ export class Game implements CommandContext {
       data: {
         text: `${player.name} falls silent and still, gaze fixed on nothing.`,
         code: "player.linkdead",
+        who: player.name,
       },
     }, player);
   }
@@ -287,7 +288,11 @@ export class Game implements CommandContext {
     player.linkdeadSince = undefined;
     this.toRoom(player.room, {
       type: "system.notice",
-      data: { text: `${player.name} blinks and stirs again.`, code: "player.returned" },
+      data: {
+        text: `${player.name} blinks and stirs again.`,
+        code: "player.returned",
+        who: player.name,
+      },
     }, player);
   }
 
@@ -488,12 +493,25 @@ export class Game implements CommandContext {
         }
         return false;
       }
+      const from = item.placement;
       item.placement = to;
       item.version = version;
+      // Everyone in a room the item left or reached sees what lies there now (the "Here" panel).
+      for (const placement of [from, to]) {
+        if ("room" in placement) this.#itemsChanged(placement.room);
+      }
       return true;
     } finally {
       item.moving = false;
     }
+  }
+
+  /** Tells a room what lies in it now (nothing, while it is dark). */
+  #itemsChanged(room: string): void {
+    const items = this.world.isLit(room)
+      ? this.world.itemsIn(room).map((item) => item.def.name)
+      : [];
+    this.toRoom(room, { type: "room.items", data: { items } });
   }
 
   /** Marks a player as changed, so the next save writes it. */
@@ -527,10 +545,15 @@ export class Game implements CommandContext {
     this.stats(player);
   }
 
-  #statsOf(
-    player: PlayerState,
-  ): { lucidity: number; resting: boolean; dp: number; maxDp: number } {
-    return { lucidity: player.lucidity, resting: player.resting, dp: player.dp, maxDp: MAX_DP };
+  #statsOf(player: PlayerState): EventDataMap["player.stats"] {
+    const quest = questInHand(this.world.quests(), player);
+    return {
+      lucidity: player.lucidity,
+      resting: player.resting,
+      dp: player.dp,
+      maxDp: MAX_DP,
+      ...(quest === undefined ? {} : { quest }),
+    };
   }
 
   // --- Saving ----------------------------------------------------------------------------------

@@ -98,3 +98,42 @@ export function journal(game: CommandContext, player: PlayerState): string {
   }
   return parts.length === 0 ? "Your journal is empty." : parts.join("\n\n");
 }
+
+/** Where a player stands in one quest, for the status panel. */
+export interface QuestStanding {
+  title: string;
+  done: number;
+  steps: number;
+  complete: boolean;
+  /** The hint for the next step, while there is one. */
+  next?: string;
+}
+
+/**
+ * The quest a player's status panel shows: the main story while it is unfinished, else a side
+ * quest under way, else the finished main story.
+ */
+export function questInHand(
+  quests: Iterable<QuestDef>,
+  player: PlayerState,
+): QuestStanding | undefined {
+  const standings: { main: boolean; standing: QuestStanding }[] = [];
+  for (const quest of quests) {
+    const done = player.quests.get(quest.id) ?? 0;
+    if (done === 0 && !quest.main) continue;
+    const next = quest.steps[done];
+    standings.push({
+      main: quest.main,
+      standing: {
+        title: quest.title,
+        done,
+        steps: quest.steps.length,
+        complete: next === undefined,
+        ...(next === undefined ? {} : { next: next.hint }),
+      },
+    });
+  }
+  const open = standings.filter((entry) => !entry.standing.complete);
+  return (open.find((entry) => entry.main) ?? open[0] ?? standings.find((entry) => entry.main))
+    ?.standing;
+}

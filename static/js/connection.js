@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   "room.emote",
   "room.enter",
   "room.leave",
+  "room.items",
   "chat.ooc",
   "party.say",
   "quest.update",

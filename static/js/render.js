@@ -8,7 +8,13 @@
  * Event types that add no line to the log: the panel, the status dot or the connection itself
  * shows them (app.js and connection.js). Every other type must add at least one line.
  */
-export const NOT_LOGGED = ["world.time", "player.stats", "stream.hello", "stream.ping"];
+export const NOT_LOGGED = [
+  "room.items",
+  "world.time",
+  "player.stats",
+  "stream.hello",
+  "stream.ping",
+];
 
 /**
  * A line for the output: its text and a style class.

@@ -5,8 +5,7 @@
 
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { join } from "@std/path/join";
-import type { Page } from "playwright-core";
-import { freePort, launchBrowser } from "../support/browser.ts";
+import { freePort, launchBrowser, type Page } from "../support/browser.ts";
 import { startFlakyProxy } from "../support/flaky_proxy.ts";
 import { TestPlayer } from "../support/player.ts";
 import { type ServerProcess, spawnServer } from "../support/process.ts";

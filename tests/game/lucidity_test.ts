@@ -8,10 +8,22 @@ Deno.test("eldritch rooms drain lucidity each tick, twice as fast at the witchin
   ann.events();
   lucidityTick(test.game);
   assertEquals(ann.state.lucidity, 100 - ELDRITCH_DRAIN);
-  assertEquals(ann.events(), [{
-    type: "player.stats",
-    data: { lucidity: 97, resting: false, dp: 20, maxDp: 20 },
-  }]);
+  const [stats, ...more] = ann.events();
+  assertEquals(more, []);
+  const { quest, ...figures } = stats?.data as Record<string, unknown>;
+  assertEquals(stats?.type, "player.stats");
+  assertEquals(figures, { lucidity: 97, resting: false, dp: 20, maxDp: 20 });
+  assertEquals(
+    quest,
+    {
+      title: "The Vanished Professor",
+      done: 0,
+      steps: 7,
+      complete: false,
+      next: test.game.world.quests().next().value?.steps[0]?.hint,
+    },
+    "the story in hand goes with the stats, for the status panel",
+  );
   while (test.game.clock.hour !== 3) test.game.clock.advance();
   lucidityTick(test.game);
   assertEquals(ann.state.lucidity, 100 - 3 * ELDRITCH_DRAIN);

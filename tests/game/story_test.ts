@@ -5,6 +5,7 @@
  */
 
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { questInHand } from "../../lib/game/quests.ts";
 import { DARKNESS } from "../../lib/game/world.ts";
 import { testGame } from "../support/game.ts";
 
@@ -165,4 +166,33 @@ Deno.test("lights, doors and giving refuse bad input clearly and change nothing"
     codeOf(bob.events().filter((event) => event.type === "system.notice")),
     "item.received",
   );
+});
+
+Deno.test("the status panel's quest is the unfinished main story, else a side quest under way, else the finished story", async () => {
+  await using test = await testGame();
+  const ann = await test.join("Ann", "arkham.station");
+  const main = [...test.game.world.quests()][0];
+  if (!main?.main) throw new Error("the world's first quest is its main story");
+  assertEquals(questInHand(test.game.world.quests(), ann.state), {
+    title: main.title,
+    done: 0,
+    steps: main.steps.length,
+    complete: false,
+    next: main.steps[0]?.hint,
+  });
+  ann.state.quests.set(main.id, main.steps.length);
+  ann.state.quests.set("zadoks_thirst", 1);
+  const side = questInHand(test.game.world.quests(), ann.state);
+  assertEquals([side?.title, side?.done, side?.complete], [
+    [...test.game.world.quests()].find((quest) => quest.id === "zadoks_thirst")?.title,
+    1,
+    false,
+  ]);
+  ann.state.quests.delete("zadoks_thirst");
+  const finished = questInHand(test.game.world.quests(), ann.state);
+  assertEquals([finished?.title, finished?.complete, finished?.next], [
+    main.title,
+    true,
+    undefined,
+  ]);
 });

@@ -72,3 +72,22 @@ Deno.test("laudanum eases lucidity at a cost in DP, never below 1; sardines rest
   await ann.run("drink sea");
   assertEquals(codeOf(ann.events()), "not_found");
 });
+
+Deno.test("everyone in the room hears what lies there now when something is taken or dropped", async () => {
+  await using test = await testGame();
+  const ann = await test.join("Ann", "arkham.station");
+  const bob = await test.join("Bob", "arkham.station");
+  const itemsNow = (events: Events) =>
+    events.filter((event) => event.type === "room.items").map((event) => event.data.items);
+  ann.events();
+  bob.events();
+  await bob.run("get lantern");
+  const left = itemsNow(ann.events());
+  assertEquals(left.length, 1);
+  assertEquals((left[0] as string[]).includes("a brass lantern"), false);
+  assertEquals(itemsNow(bob.events()), left, "the one who took it sees the same");
+  await bob.run("drop lantern");
+  assertEquals((itemsNow(ann.events())[0] as string[]).includes("a brass lantern"), true);
+  await bob.run("inventory");
+  assertEquals(itemsNow(ann.events()), [], "nothing moved, nothing said");
+});

@@ -44,6 +44,25 @@ Deno.test("register, log in, me, log out over real HTTP", async () => {
   assertEquals((await errorOf(after)).status, 401, "the session is gone after logout");
 });
 
+Deno.test("GET /api/session answers 200 whether or not anyone is signed in", async () => {
+  await using test = await startTestServer();
+  const anonymous = await fetch(new URL("/api/session", test.url));
+  assertEquals(anonymous.status, 200);
+  assertEquals(anonymous.headers.get("cache-control"), "no-store");
+  assertEquals(await anonymous.json(), { signedIn: false });
+  const player = await TestPlayer.register(test.url, "Wilmarth");
+  const signed = await fetch(new URL("/api/session", test.url), {
+    headers: { cookie: player.cookie },
+  });
+  const body = await signed.json();
+  assertEquals([signed.status, body.signedIn, body.player.name], [200, true, "Wilmarth"]);
+  await player.logout();
+  const after = await fetch(new URL("/api/session", test.url), {
+    headers: { cookie: player.cookie },
+  });
+  assertEquals(await after.json(), { signedIn: false }, "the session is gone after logout");
+});
+
 Deno.test("register refuses bad names and passwords, and a name taken in any case", async () => {
   await using test = await startTestServer();
   const cases: [unknown, string, number, string][] = [
