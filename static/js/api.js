@@ -53,14 +53,14 @@ async function request(method, path, body, headers = {}) {
   return data;
 }
 
-/** Who is logged in, or undefined. */
-export async function me() {
-  try {
-    return await request("GET", "/api/me");
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return undefined;
-    throw error;
-  }
+/**
+ * Who is signed in, or undefined. (`/api/session` answers 200 either way, so a first visit logs
+ * no error in the console.)
+ * @returns {Promise<{ name: string } | undefined>}
+ */
+export async function signedIn() {
+  const session = await request("GET", "/api/session");
+  return session?.signedIn ? session.player : undefined;
 }
 
 /**
