@@ -4,7 +4,7 @@
 import * as api from "./api.js";
 import { Connection } from "./connection.js";
 import { helpElement, isHelpList } from "./help.js";
-import { drawMap, MapMemory, mapLayout } from "./map.js";
+import { drawMap, mapLayout, MapMemory } from "./map.js";
 import { describeTime, linesFor } from "./render.js";
 import { presentIn, roomAfter } from "./room_model.js";
 

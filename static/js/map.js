@@ -122,7 +122,9 @@ export function mapLayout(rooms, hereId) {
     Math.abs(room.y - here.y) <= REACH.y;
   /** @type {Map<string, string>} */
   const walks = new Map();
-  for (const exit of here.exits) if (exit.direction in FLAT_VECTORS) walks.set(exit.to, exit.direction);
+  for (const exit of here.exits) {
+    if (exit.direction in FLAT_VECTORS) walks.set(exit.to, exit.direction);
+  }
 
   /** @type {MapLayout} */
   const layout = {
@@ -228,8 +230,12 @@ export function drawMap(svg, layout, walk) {
     if (stub.walk !== undefined) {
       const direction = stub.walk;
       const group = svgElement("g", {});
-      // A wider, invisible line makes the stub easy to hit with a finger.
-      group.append(line, svgElement("line", { ...stub, class: "map-hit" }));
+      // A dot marks the way; a wider, invisible circle makes it easy to hit with a finger.
+      group.append(
+        line,
+        svgElement("circle", { cx: stub.x2, cy: stub.y2, r: 4, class: "map-stub-end" }),
+        svgElement("circle", { cx: stub.x2, cy: stub.y2, r: 12, class: "map-hit" }),
+      );
       asButton(group, `Walk ${direction}, somewhere not yet seen`, () => walk(direction));
       svg.append(group);
     } else {
@@ -256,7 +262,11 @@ export function drawMap(svg, layout, walk) {
           y: room.cy - 2 + index * 11,
           class: "map-vertical",
         });
-        mark.textContent = direction === "up" ? "▲ up" : direction === "down" ? "▼ down" : direction;
+        mark.textContent = direction === "up"
+          ? "▲ up"
+          : direction === "down"
+          ? "▼ down"
+          : direction;
         group.append(mark);
       }
     }

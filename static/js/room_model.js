@@ -75,7 +75,11 @@ export function presentIn(room) {
       kind: /** @type {const} */ ("player"),
       linkdead: player.linkdead,
     })),
-    ...room.npcs.map((name) => ({ text: name, kind: /** @type {const} */ ("npc"), linkdead: false })),
+    ...room.npcs.map((name) => ({
+      text: name,
+      kind: /** @type {const} */ ("npc"),
+      linkdead: false,
+    })),
     ...room.items.map((name) => ({
       text: name,
       kind: /** @type {const} */ ("item"),
