@@ -16,7 +16,7 @@ import {
 } from "../support/game_page.ts";
 import { startFlakyProxy } from "../support/flaky_proxy.ts";
 import { TestPlayer } from "../support/player.ts";
-import { type ServerProcess, spawnServer } from "../support/process.ts";
+import { spawnServer } from "../support/process.ts";
 import { tempDir } from "../support/temp_dir.ts";
 import { waitFor } from "../support/wait.ts";
 
