@@ -44,6 +44,7 @@ export const EVENT_TYPES = [
   "room.items",
   "chat.ooc",
   "party.say",
+  "party.where",
   "quest.update",
   "combat.round",
   "tell.received",
@@ -79,6 +80,8 @@ export interface EventDataMap {
   "chat.ooc": { from: string; text: string };
   /** A party member speaking to the party (`from`), or news of the party (no `from`). */
   "party.say": { from?: string; text: string };
+  /** Where the members of the player's party in the world are (the map marks them). */
+  "party.where": { members: { name: string; room: string }[] };
   /** A round of the player's fight: what happened, both sides' DP, and how it ended, if it did. */
   "combat.round": {
     text: string;

@@ -220,6 +220,9 @@ export class Game implements CommandContext {
     }
     if (room !== undefined) frames.push(snapshotFrame({ type: "room.look", data: { room } }));
     frames.push(snapshotFrame({ type: "player.stats", data: this.#statsOf(player) }));
+    if (player.party !== undefined) {
+      frames.push(snapshotFrame(this.#partyWhereEvent(this.world.partyOf(player.party))));
+    }
     frames.push(snapshotFrame(this.timeEvent()));
     return frames;
   }
@@ -242,6 +245,7 @@ export class Game implements CommandContext {
     if (unsaved !== undefined) this.world.markDirty(player);
     this.#bus.joinTopic(player.id, roomTopic(player.room));
     this.toRoom(player.room, { type: "room.enter", data: { who: player.name } }, player);
+    this.partyWhere(player.party);
     this.#logger.info("player entered", { player: player.name, room: player.room });
     return player;
   }
@@ -317,6 +321,7 @@ export class Game implements CommandContext {
     this.world.removePlayer(player.id);
     this.#bus.leaveTopic(player.id, roomTopic(player.room));
     this.toRoom(player.room, { type: "room.leave", data: { who: player.name } });
+    this.partyWhere(player.party);
     this.#bus.release(player.id, finalFrame);
     this.#logger.info("player left", { player: player.name, reason });
     const record = this.world.record(player, lastEventId);
@@ -447,6 +452,7 @@ export class Game implements CommandContext {
     }
     this.world.movePlayer(player, to);
     this.#bus.joinTopic(player.id, roomTopic(to));
+    this.partyWhere(player.party);
     if (!how.quietly) {
       this.toRoom(to, {
         type: "room.enter",
@@ -504,6 +510,21 @@ export class Game implements CommandContext {
     } finally {
       item.moving = false;
     }
+  }
+
+  /** Tells the members of `party` in the world where each of them is (for the map). */
+  partyWhere(party: string | undefined): void {
+    if (party === undefined) return;
+    const members = this.world.partyOf(party);
+    const event = this.#partyWhereEvent(members);
+    for (const member of members) this.toPlayer(member, event);
+  }
+
+  #partyWhereEvent(members: PlayerState[]): GameEvent {
+    return {
+      type: "party.where",
+      data: { members: members.map((member) => ({ name: member.name, room: member.room })) },
+    };
   }
 
   /** Tells a room what lies in it now (nothing, while it is dark). */

@@ -4,7 +4,8 @@
 import * as api from "./api.js";
 import { Connection } from "./connection.js";
 import { helpElement, isHelpList } from "./help.js";
-import { drawMap, mapLayout, MapMemory } from "./map.js";
+import { drawMap } from "./map.js";
+import { mapLayout, MapMemory } from "./map_layout.js";
 import { describeTime, linesFor } from "./render.js";
 import { presentIn, roomAfter } from "./room_model.js";
 
@@ -65,6 +66,8 @@ let connection;
 let room;
 /** @type {MapMemory | undefined} */
 let mapMemory;
+/** @type {{ name: string, room: string }[]} the other members of the player's party */
+let party = [];
 /** Whether the stream was lost since it last said hello: the next hello says "Reconnected". */
 let interrupted = false;
 let everConnected = false;
@@ -151,7 +154,7 @@ function showRoom() {
 /** Draws the map around the player's room. */
 function showMap() {
   if (room === undefined || mapMemory === undefined) return;
-  drawMap(ui.map, mapLayout(mapMemory.rooms, room.id), walk);
+  drawMap(ui.map, mapLayout(mapMemory.rooms, room.id, party), walk);
 }
 
 /**
@@ -194,6 +197,9 @@ function onEvent(type, data) {
   if (type === "room.look") {
     mapMemory?.remember(data.room);
     showMap();
+  } else if (type === "party.where") {
+    party = data.members.filter((/** @type {{ name: string }} */ member) => member.name !== me);
+    showMap();
   } else if (type === "player.stats") showStats(data);
   else if (type === "quest.update") showQuest(data);
   else if (type === "world.time") ui.time.textContent = describeTime(data);
@@ -228,6 +234,7 @@ function startGame(name) {
   if (name !== me) {
     ui.output.replaceChildren();
     room = undefined;
+    party = [];
   }
   me = name;
   mapMemory = new MapMemory(name, storage());

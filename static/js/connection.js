@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   "room.items",
   "chat.ooc",
   "party.say",
+  "party.where",
   "quest.update",
   "combat.round",
   "tell.received",

@@ -10,6 +10,7 @@
  */
 export const NOT_LOGGED = [
   "room.items",
+  "party.where",
   "world.time",
   "player.stats",
   "stream.hello",

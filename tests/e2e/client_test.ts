@@ -115,6 +115,18 @@ Deno.test("the map shows the rooms seen, where you are, and walks to a room next
     "the next typed command still goes to the command line",
   );
 
+  // A party member is marked in the room they are in.
+  const bob = await (await game.browser.newContext()).newPage();
+  await register(bob, game.url, "Bob");
+  await command(page, "party invite bob");
+  await command(bob, "party accept");
+  await line(page, "Bob joins the party.").waitFor(WAIT);
+  await command(bob, "north");
+  await map.locator(".map-party title", { hasText: "Bob (your party)" }).waitFor({
+    state: "attached",
+    ...WAIT,
+  });
+
   // The map is the character's: after a reload it still holds both rooms.
   await page.reload();
   await page.locator("#connection[data-state=connected]").waitFor(WAIT);

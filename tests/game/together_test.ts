@@ -77,7 +77,13 @@ Deno.test("a party: invite, accept, party chat wherever members are, where, leav
   );
   assert(test.game.world.dirtyPlayers().includes(bob.state));
   await bob.run("party leave");
-  assertEquals(ann.events().at(-1)?.data.text, "Bob leaves the party.");
+  const afterLeaving = ann.events();
+  assertEquals(afterLeaving.at(-2)?.data.text, "Bob leaves the party.");
+  assertEquals(afterLeaving.at(-1), {
+    type: "party.where",
+    data: { members: [{ name: "Ann", room: "arkham.station" }] },
+  }, "the map no longer shows Bob");
+  assertEquals(bob.events().at(-1), { type: "party.where", data: { members: [] } });
   assertEquals(test.game.world.record(bob.state, undefined).party, undefined);
   await bob.run("where");
   assertEquals(bob.events().at(-1)?.data.code, "no_party");
@@ -108,4 +114,31 @@ Deno.test("describe sets what look shows of a character, within a limit; score s
   assertStringIncludes(String(score?.text), "The Vanished Professor: 0 of 7 steps.");
   assertStringIncludes(String(score?.text), "In Boston & Maine Depot.");
   assertStringIncludes(String(score?.text), "In no party.");
+});
+
+Deno.test("party members hear where each other are when anyone in the party moves, joins, leaves or enters", async () => {
+  await using test = await testGame();
+  const ann = await test.join("Ann", "arkham.station");
+  const bob = await test.join("Bob", "arkham.station");
+  const wheres = (events: { type: string; data: Record<string, unknown> }[]) =>
+    events.filter((event) => event.type === "party.where").map((event) => event.data.members);
+  await ann.run("party invite bob");
+  await bob.run("party accept");
+  const together = [{ name: "Ann", room: "arkham.station" }, {
+    name: "Bob",
+    room: "arkham.station",
+  }];
+  assertEquals(wheres(ann.events()), [together]);
+  assertEquals(wheres(bob.events()), [together]);
+  await bob.run("north");
+  const apart = [{ name: "Ann", room: "arkham.station" }, {
+    name: "Bob",
+    room: "arkham.garrison_st",
+  }];
+  assertEquals(wheres(ann.events()), [apart]);
+  assertEquals(wheres(bob.events()), [apart]);
+  await test.game.leave(bob.state.id, "quit");
+  assertEquals(wheres(ann.events()), [[{ name: "Ann", room: "arkham.station" }]]);
+  await ann.run("look");
+  assertEquals(wheres(ann.events()), [], "a look says nothing of the party");
 });

@@ -44,6 +44,8 @@ export interface CommandContext {
   moveItem(item: ItemState, to: ItemPlacement): Promise<boolean>;
   /** Takes a player who collapsed or fell to the recovery room (the infirmary), telling them. */
   recover(player: PlayerState, text: string, code: string): void;
+  /** Tells the members of `party` in the world where each of them is (for the map). */
+  partyWhere(party: string | undefined): void;
   /** Marks a player as changed, so it is saved (a description, a party). */
   changed(player: PlayerState): void;
   /** Changes a player's lucidity, handling a collapse at zero. */

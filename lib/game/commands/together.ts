@@ -137,6 +137,7 @@ function accept(game: CommandContext, player: PlayerState): void {
   }
   player.party = invitation.party;
   game.changed(player);
+  game.partyWhere(invitation.party);
   toParty(game, invitation.party, `${player.name} joins the party.`);
 }
 
@@ -146,6 +147,9 @@ function leaveParty(game: CommandContext, player: PlayerState): void {
   toParty(game, party, `${player.name} leaves the party.`);
   player.party = undefined;
   game.changed(player);
+  game.partyWhere(party);
+  // The one who left no longer sees the others on the map.
+  game.toPlayer(player, { type: "party.where", data: { members: [] } });
 }
 
 function party(game: CommandContext, player: PlayerState, args: string): void {
