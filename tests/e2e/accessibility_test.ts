@@ -34,6 +34,9 @@ Deno.test("axe-core finds no serious or critical violation on the sign-in page, 
   const bob = await (await game.browser.newContext()).newPage();
   await register(bob, game.url, "Bob");
   await line(page, "Bob arrives.").waitFor(WAIT);
+  await command(page, "party invite bob");
+  await command(bob, "party accept");
+  await line(page, "Bob joins the party.").waitFor(WAIT);
   await command(page, "north");
   await page.locator("#map .map-room.here").waitFor(WAIT);
   await command(page, "ask newsboy about professor");

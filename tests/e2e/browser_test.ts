@@ -3,9 +3,9 @@
  * server restart in the middle of a session.
  */
 
-import { assert, assertEquals, assertMatch } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { join } from "@std/path/join";
-import { freePort, launchBrowser } from "../support/browser.ts";
+import { freePort, launchBrowser, requireChromium } from "../support/browser.ts";
 import {
   command,
   line,
@@ -180,4 +180,14 @@ Deno.test("after a reconnect that a proxy answered 502, the page takes the serve
   await line(page, 'Bob says, "can you hear me"').waitFor(WAIT);
   server.child.kill("SIGTERM");
   assertEquals((await server.exited()).code, 0);
+});
+
+Deno.test("without Chromium the browser tests fail in one line that says how to install it", async () => {
+  const error = await assertRejects(() => requireChromium("/nonexistent/chromium"));
+  assert(error instanceof Error);
+  assertEquals(
+    error.message,
+    'The browser tests need Chromium, not found at /nonexistent/chromium: install it with "sudo apt-get install chromium", or set MYTHOS_CHROMIUM to its path.',
+  );
+  assertEquals(error.stack, error.message, "no stack trace to wade through");
 });

@@ -46,12 +46,12 @@ export interface TestBrowser extends AsyncDisposable {
  * Fails in one line that says how to install Chromium when it is missing (rather than with
  * Playwright's stack trace).
  */
-async function requireChromium(): Promise<void> {
+export async function requireChromium(path: string = CHROMIUM): Promise<void> {
   try {
-    await Deno.stat(CHROMIUM);
+    await Deno.stat(path);
   } catch {
     const missing = new Error(
-      `The browser tests need Chromium, not found at ${CHROMIUM}: install it with "sudo apt-get install chromium", or set MYTHOS_CHROMIUM to its path.`,
+      `The browser tests need Chromium, not found at ${path}: install it with "sudo apt-get install chromium", or set MYTHOS_CHROMIUM to its path.`,
     );
     missing.stack = missing.message;
     throw missing;
