@@ -8,6 +8,7 @@ import { join } from "@std/path/join";
 import { freePort, launchBrowser, requireChromium } from "../support/browser.ts";
 import {
   command,
+  focusedId,
   line,
   register,
   startGameServer as startServer,
@@ -47,6 +48,7 @@ Deno.test("two players play in Chromium, survive a server restart without reload
     await ann.locator("#room-name", { hasText: "Garrison Street" }).waitFor(WAIT);
     await bob.getByRole("button", { name: "north", exact: true }).click();
     await line(ann, "Bob arrives from the south.").waitFor(WAIT);
+    assertEquals(await focusedId(bob), "command-input", "after clicking an exit, typing goes on");
 
     // Restart the server under the pages.
     server.child.kill("SIGTERM");
