@@ -24,6 +24,8 @@ export interface RoomView {
   npcs: string[];
   /** Players present, linkdead ones marked. */
   players: { name: string; linkdead: boolean }[];
+  /** How many more players are here than `players` names (a crowded room names only the first). */
+  morePlayers?: number;
   /** Where the room is on the map (east +x, north +y, up +level), when the world files say. */
   map?: { x: number; y: number; level: number };
   /** Room flags such as `outdoors`, `rest`, `eldritch`. */
@@ -42,6 +44,7 @@ export const EVENT_TYPES = [
   "room.enter",
   "room.leave",
   "room.items",
+  "room.crowd",
   "chat.ooc",
   "party.say",
   "party.where",
@@ -77,6 +80,17 @@ export interface EventDataMap {
   "room.leave": { who: string; to?: string; npc?: boolean };
   /** What lies in the room now, after something was taken, dropped or put there. */
   "room.items": { items: string[] };
+  /**
+   * Who arrived in and left a crowded room since the last batch (at most ten names each, and how
+   * many more), and how many players are there now (lib/game/crowds.ts).
+   */
+  "room.crowd": {
+    arrived: string[];
+    moreArrived: number;
+    left: string[];
+    moreLeft: number;
+    present: number;
+  };
   "chat.ooc": { from: string; text: string };
   /** A party member speaking to the party (`from`), or news of the party (no `from`). */
   "party.say": { from?: string; text: string };

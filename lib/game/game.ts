@@ -19,6 +19,7 @@ import type { CommandGroup } from "./commands/command.ts";
 import type { CommandContext } from "./commands/context.ts";
 import { commandGroupsFor, runCommand } from "./commands/registry.ts";
 import { questInHand, questProgress } from "./quests.ts";
+import { CROWDED, CrowdNews } from "./crowds.ts";
 import { CommandGate } from "./command_gate.ts";
 import { clampLucidity, type ItemState, MAX_DP, type PlayerState, World } from "./world.ts";
 
@@ -101,6 +102,8 @@ export class Game implements CommandContext {
   readonly #logger: Logger;
   /** Players being taken out of the world (their streams end meanwhile). */
   readonly #leaving = new Set<string>();
+  /** Arrivals and departures in crowded rooms, announced together by {@linkcode flushCrowds}. */
+  readonly #crowds = new CrowdNews();
   /** Characters that left while the store could not be reached: saved by the next autosave. */
   readonly #unsaved = new Map<string, PlayerRecord>();
   readonly #gate: CommandGate;
@@ -244,7 +247,7 @@ export class Game implements CommandContext {
     const player = this.world.addPlayer(record, options.admin ?? false);
     if (unsaved !== undefined) this.world.markDirty(player);
     this.#bus.joinTopic(player.id, roomTopic(player.room));
-    this.toRoom(player.room, { type: "room.enter", data: { who: player.name } }, player);
+    this.#announceArrival(player.room, player);
     this.partyWhere(player.party);
     this.#logger.info("player entered", { player: player.name, room: player.room });
     return player;
@@ -320,7 +323,7 @@ export class Game implements CommandContext {
     const lastEventId = this.#bus.lastIdOf(player.id);
     this.world.removePlayer(player.id);
     this.#bus.leaveTopic(player.id, roomTopic(player.room));
-    this.toRoom(player.room, { type: "room.leave", data: { who: player.name } });
+    this.#announceDeparture(player.room, player);
     this.partyWhere(player.party);
     this.#bus.release(player.id, finalFrame);
     this.#logger.info("player left", { player: player.name, reason });
@@ -444,21 +447,11 @@ export class Game implements CommandContext {
     this.#bus.leaveTopic(player.id, roomTopic(from));
     // Walking away ends a fight.
     player.fighting = undefined;
-    if (!how.quietly) {
-      this.toRoom(from, {
-        type: "room.leave",
-        data: { who: player.name, ...(leftBy ? { to: leftBy } : {}) },
-      });
-    }
     this.world.movePlayer(player, to);
+    if (!how.quietly) this.#announceDeparture(from, player, leftBy);
     this.#bus.joinTopic(player.id, roomTopic(to));
     this.partyWhere(player.party);
-    if (!how.quietly) {
-      this.toRoom(to, {
-        type: "room.enter",
-        data: { who: player.name, ...(cameFrom ? { from: cameFrom } : {}) },
-      }, player);
-    }
+    if (!how.quietly) this.#announceArrival(to, player, cameFrom);
     this.look(player);
     if (
       this.world.room(to)?.flags.has("eldritch") && !this.world.room(from)?.flags.has("eldritch")
@@ -509,6 +502,40 @@ export class Game implements CommandContext {
       return true;
     } finally {
       item.moving = false;
+    }
+  }
+
+  /**
+   * Tells a room that `player` arrived (from `from`): at once, or with the next batch when the
+   * room is crowded.
+   */
+  #announceArrival(room: string, player: PlayerState, from?: string): void {
+    if (this.world.playersInCount(room) > CROWDED) {
+      this.#crowds.arrived(room, player.name);
+      return;
+    }
+    this.toRoom(room, {
+      type: "room.enter",
+      data: { who: player.name, ...(from ? { from } : {}) },
+    }, player);
+  }
+
+  /**
+   * Tells a room that `player`, no longer in it, left (towards `to`): at once, or with the next
+   * batch when the room is crowded.
+   */
+  #announceDeparture(room: string, player: PlayerState, to?: string): void {
+    if (this.world.playersInCount(room) >= CROWDED) {
+      this.#crowds.left(room, player.name);
+      return;
+    }
+    this.toRoom(room, { type: "room.leave", data: { who: player.name, ...(to ? { to } : {}) } });
+  }
+
+  /** Announces the arrivals and departures gathered in crowded rooms (the `world.crowds` task). */
+  flushCrowds(): void {
+    for (const { room, event } of this.#crowds.take((room) => this.world.playersInCount(room))) {
+      this.toRoom(room, event);
     }
   }
 

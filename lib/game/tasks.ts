@@ -14,6 +14,7 @@ import { lucidityTick } from "./lucidity.ts";
 import { npcTick } from "./npcs.ts";
 import { combatRound } from "./combat.ts";
 import { clockTick } from "./world_clock.ts";
+import { CROWD_FLUSH_MS } from "./crowds.ts";
 
 /** Intervals of the game's loops, in milliseconds. */
 export interface GameTaskSettings {
@@ -35,6 +36,7 @@ export const GAME_TASKS = {
   npcs: "world.npcs",
   lucidity: "world.lucidity",
   combat: "world.combat",
+  crowds: "world.crowds",
   autosave: "store.autosave",
   throttleSweep: "accounts.throttle-sweep",
 } as const;
@@ -71,6 +73,10 @@ export function startGameTasks(
   supervisor.spawn(
     GAME_TASKS.combat,
     (signal) => every(settings.combatTickMs, () => combatRound(game), { signal }),
+  );
+  supervisor.spawn(
+    GAME_TASKS.crowds,
+    (signal) => every(CROWD_FLUSH_MS, () => game.flushCrowds(), { signal }),
   );
   supervisor.spawn(GAME_TASKS.autosave, (signal) =>
     every(settings.autosaveMs, async () => {

@@ -8,6 +8,7 @@
  */
 
 import type { RoomView } from "../bus/events.ts";
+import { LOOK_NAMES } from "./crowds.ts";
 import type { ItemPlacement, PlayerRecord, StoredPlacement } from "../store/store.ts";
 import type { Direction, ItemDef, NpcDef, QuestDef, RoomDef, WorldData } from "./world_data.ts";
 
@@ -195,6 +196,28 @@ export class World {
   /** Players in a room. */
   playersIn(room: string): PlayerState[] {
     return [...(this.#roomPlayers.get(room) ?? [])];
+  }
+
+  /** How many players are in a room. */
+  playersInCount(room: string): number {
+    return this.#roomPlayers.get(room)?.size ?? 0;
+  }
+
+  /**
+   * The others in a room, as a look names them: the first {@linkcode LOOK_NAMES}, and how many
+   * more there are (a crowded room's look stays small).
+   */
+  #othersFor(roomId: string, viewer?: PlayerState): Pick<RoomView, "players" | "morePlayers"> {
+    const players: RoomView["players"] = [];
+    let others = 0;
+    for (const player of this.#roomPlayers.get(roomId) ?? []) {
+      if (player === viewer) continue;
+      others++;
+      if (players.length < LOOK_NAMES) {
+        players.push({ name: player.name, linkdead: player.linkdead });
+      }
+    }
+    return others > players.length ? { players, morePlayers: others - players.length } : { players };
   }
 
   /** An NPC by id. */
@@ -402,9 +425,7 @@ export class World {
         exits: [...room.exits].map(([direction, to]) => ({ direction, to })),
         items: [],
         npcs: [],
-        players: this.playersIn(roomId)
-          .filter((player) => player !== viewer)
-          .map((player) => ({ name: player.name, linkdead: player.linkdead })),
+        ...this.#othersFor(roomId, viewer),
         flags: [...room.flags],
         ...(room.map === undefined ? {} : { map: room.map }),
       };
@@ -416,9 +437,7 @@ export class World {
       exits: [...room.exits].map(([direction, to]) => ({ direction, to })),
       items: this.itemsIn(roomId).map((item) => item.def.name),
       npcs: this.npcsIn(roomId).map((npc) => npc.def.name),
-      players: this.playersIn(roomId)
-        .filter((player) => player !== viewer)
-        .map((player) => ({ name: player.name, linkdead: player.linkdead })),
+      ...this.#othersFor(roomId, viewer),
       flags: [...room.flags],
       ...(room.map === undefined ? {} : { map: room.map }),
     };

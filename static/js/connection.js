@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   "room.enter",
   "room.leave",
   "room.items",
+  "room.crowd",
   "chat.ooc",
   "party.say",
   "party.where",

@@ -48,6 +48,28 @@ function opening(name) {
 }
 
 /**
+ * "Ann, Bob and 12 others" — the player's own name left out.
+ * @param {string[]} names
+ * @param {number} more
+ * @param {string} me
+ */
+function crowdNames(names, more, me) {
+  const others = names.filter((name) => name !== me);
+  return list(more > 0 ? [...others, `${more} ${more === 1 ? "other" : "others"}`] : others);
+}
+
+/**
+ * @param {string[]} names
+ * @param {number} more
+ * @param {string} me
+ * @param {string} one the verb for one
+ * @param {string} many the verb for several
+ */
+function verb(names, more, me, one, many) {
+  return names.filter((name) => name !== me).length + more === 1 ? one : many;
+}
+
+/**
  * The lines an event adds to the output (none for events that only update the panel).
  * @param {string} type
  * @param {any} data
@@ -73,6 +95,7 @@ export function linesFor(type, data, me) {
           p.linkdead ? `${p.name} (lost in thought)` : p.name
         ),
       ];
+      if (room.morePlayers) beings.push(`${room.morePlayers} others`);
       if (beings.length) lines.push(line(`Also here: ${list(beings)}.`, "room-detail"));
       return lines;
     }
@@ -103,6 +126,25 @@ export function linesFor(type, data, me) {
           : `${opening(data.who)} leaves.`,
         "movement",
       )];
+    case "room.crowd": {
+      const lines = [];
+      const arrived = crowdNames(data.arrived, data.moreArrived, me);
+      if (arrived) {
+        lines.push(
+          line(
+            `${arrived} ${verb(data.arrived, data.moreArrived, me, "arrives", "arrive")}.`,
+            "movement",
+          ),
+        );
+      }
+      const left = crowdNames(data.left, data.moreLeft, me);
+      if (left) {
+        lines.push(
+          line(`${left} ${verb(data.left, data.moreLeft, me, "leaves", "leave")}.`, "movement"),
+        );
+      }
+      return lines;
+    }
     case "chat.ooc":
       return [line(`[OOC] ${data.from}: ${data.text}`, "ooc")];
     case "party.say":

@@ -9,10 +9,14 @@
  * @property {string} [description]
  * @property {{ direction: string, to: string }[]} exits
  * @property {{ name: string, linkdead: boolean }[]} players
+ * @property {number} [morePlayers] how many more players are here than `players` names
  * @property {string[]} npcs
  * @property {string[]} items
  * @property {{ x: number, y: number, level: number }} [map]
  */
+
+/** The most players the room keeps by name, as the server's look (`LOOK_NAMES`). */
+const LIST_LIMIT = 30;
 
 /**
  * The room after an event, or the same room when the event does not change it.
@@ -32,6 +36,7 @@ export function roomAfter(room, type, data, me) {
         return room.npcs.includes(data.who) ? room : { ...room, npcs: [...room.npcs, data.who] };
       }
       const others = room.players.filter((player) => player.name !== data.who);
+      if (others.length >= LIST_LIMIT) return { ...room, morePlayers: (room.morePlayers ?? 0) + 1 };
       return { ...room, players: [...others, { name: data.who, linkdead: false }] };
     }
     case "room.leave":
@@ -40,7 +45,24 @@ export function roomAfter(room, type, data, me) {
         // Two creatures may share a name: one leaving takes one entry away.
         return index < 0 ? room : { ...room, npcs: room.npcs.toSpliced(index, 1) };
       }
-      return { ...room, players: room.players.filter((player) => player.name !== data.who) };
+      if (room.players.some((player) => player.name === data.who)) {
+        return { ...room, players: room.players.filter((player) => player.name !== data.who) };
+      }
+      // Someone counted, not named, left.
+      return room.morePlayers ? { ...room, morePlayers: room.morePlayers - 1 } : room;
+    case "room.crowd": {
+      const leaving = new Set(data.left);
+      const players = room.players.filter((player) => !leaving.has(player.name));
+      for (const name of data.arrived) {
+        if (name === me || players.length >= LIST_LIMIT) continue;
+        if (!players.some((player) => player.name === name)) {
+          players.push({ name, linkdead: false });
+        }
+      }
+      // Everyone but the player, less those named: the rest are counted.
+      const more = Math.max(0, data.present - 1 - players.length);
+      return { ...room, players, morePlayers: more };
+    }
     case "room.items":
       return Array.isArray(data.items) ? { ...room, items: data.items } : room;
     case "system.notice": {
@@ -75,6 +97,13 @@ export function presentIn(room) {
       kind: /** @type {const} */ ("player"),
       linkdead: player.linkdead,
     })),
+    ...(room.morePlayers
+      ? [{
+        text: `and ${room.morePlayers} more`,
+        kind: /** @type {const} */ ("player"),
+        linkdead: false,
+      }]
+      : []),
     ...room.npcs.map((name) => ({
       text: name,
       kind: /** @type {const} */ ("npc"),

@@ -26,6 +26,11 @@ Deno.test("the browser client shows every event type: a line in the log, or the 
     lucidity: 50,
     player: "Ann",
     resumed: false,
+    arrived: ["Bob"],
+    moreArrived: 3,
+    left: [],
+    moreLeft: 0,
+    present: 45,
   };
   for (const type of EVENT_TYPES) {
     const lines = linesFor(type, data, "Ann");
@@ -33,6 +38,27 @@ Deno.test("the browser client shows every event type: a line in the log, or the 
     assert(lines.length > 0, `${type} adds no line to the log and is not listed in NOT_LOGGED`);
   }
   for (const type of NOT_LOGGED) assert(isEventType(type), `${type} is not an event type`);
+});
+
+Deno.test("a crowded room's batch reads as one line each way, the player's own name left out", () => {
+  const text = (data: Record<string, unknown>) =>
+    linesFor("room.crowd", data, "Ann").map((line) => line.text);
+  assertEquals(
+    text({
+      arrived: ["Ann", "Bob", "Cat"],
+      moreArrived: 12,
+      left: ["Dan"],
+      moreLeft: 0,
+      present: 60,
+    }),
+    [
+      "Bob, Cat and 12 others arrive.",
+      "Dan leaves.",
+    ],
+  );
+  assertEquals(text({ arrived: ["Ann"], moreArrived: 0, left: [], moreLeft: 1, present: 41 }), [
+    "1 other leaves.",
+  ]);
 });
 
 Deno.test("lines start with a capital, and arrivals from up or down come from above or below", () => {
