@@ -19,7 +19,7 @@ import type { CommandGroup } from "./commands/command.ts";
 import type { CommandContext } from "./commands/context.ts";
 import { commandGroupsFor, runCommand } from "./commands/registry.ts";
 import { questInHand, questProgress } from "./quests.ts";
-import { CROWDED, CrowdNews } from "./crowds.ts";
+import { CROWDED, CrowdNews, LOOK_NAMES } from "./crowds.ts";
 import { CommandGate } from "./command_gate.ts";
 import { clampLucidity, type ItemState, MAX_DP, type PlayerState, World } from "./world.ts";
 
@@ -60,6 +60,12 @@ export interface GameOptions {
   scheduleShutdown?: (seconds: number | undefined, by: string) => string;
   /** Room where a player whose lucidity reaches zero wakes up. */
   recoveryRoom?: string;
+  /**
+   * When a room counts as crowded, and how many others a look names; default
+   * {@linkcode CROWDED} and {@linkcode LOOK_NAMES}. (`bench/crowd_bench.ts` sets both to
+   * `Infinity` to measure the game as it was before crowds were bounded.)
+   */
+  crowding?: { crowdedAt: number; lookNames: number };
 }
 
 /** The outcome of a command submission. */
@@ -104,6 +110,7 @@ export class Game implements CommandContext {
   readonly #leaving = new Set<string>();
   /** Arrivals and departures in crowded rooms, announced together by {@linkcode flushCrowds}. */
   readonly #crowds = new CrowdNews();
+  readonly #crowding: { crowdedAt: number; lookNames: number };
   /** Characters that left while the store could not be reached: saved by the next autosave. */
   readonly #unsaved = new Map<string, PlayerRecord>();
   readonly #gate: CommandGate;
@@ -128,6 +135,7 @@ export class Game implements CommandContext {
       burst: options.commandBurst ?? DEFAULTS.commandBurst,
     });
     this.#scheduleShutdown = options.scheduleShutdown;
+    this.#crowding = options.crowding ?? { crowdedAt: CROWDED, lookNames: LOOK_NAMES };
   }
 
   /** Commands run since start. */
@@ -195,7 +203,7 @@ export class Game implements CommandContext {
 
   /** Shows a player the room they are in. */
   look(player: PlayerState): void {
-    const room = this.world.view(player.room, player);
+    const room = this.world.view(player.room, player, this.#crowding.lookNames);
     if (room !== undefined) this.toPlayer(player, { type: "room.look", data: { room } });
   }
 
@@ -213,7 +221,7 @@ export class Game implements CommandContext {
   snapshot(playerId: string): Frame[] {
     const player = this.world.player(playerId);
     if (player === undefined) return [];
-    const room = this.world.view(player.room, player);
+    const room = this.world.view(player.room, player, this.#crowding.lookNames);
     const frames: Frame[] = [];
     // Before the room, so the room is the last thing on screen.
     if (player.newcomer) {
@@ -510,7 +518,7 @@ export class Game implements CommandContext {
    * room is crowded.
    */
   #announceArrival(room: string, player: PlayerState, from?: string): void {
-    if (this.world.playersInCount(room) > CROWDED) {
+    if (this.world.playersInCount(room) > this.#crowding.crowdedAt) {
       this.#crowds.arrived(room, player.name);
       return;
     }
@@ -525,7 +533,7 @@ export class Game implements CommandContext {
    * batch when the room is crowded.
    */
   #announceDeparture(room: string, player: PlayerState, to?: string): void {
-    if (this.world.playersInCount(room) >= CROWDED) {
+    if (this.world.playersInCount(room) >= this.#crowding.crowdedAt) {
       this.#crowds.left(room, player.name);
       return;
     }

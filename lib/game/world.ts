@@ -204,20 +204,25 @@ export class World {
   }
 
   /**
-   * The others in a room, as a look names them: the first {@linkcode LOOK_NAMES}, and how many
-   * more there are (a crowded room's look stays small).
+   * The others in a room, as a look names them: the first `lookNames`, and how many more there
+   * are (a crowded room's look stays small).
    */
-  #othersFor(roomId: string, viewer?: PlayerState): Pick<RoomView, "players" | "morePlayers"> {
+  #othersFor(
+    roomId: string,
+    viewer: PlayerState | undefined,
+    lookNames: number,
+  ): Pick<RoomView, "players" | "morePlayers"> {
     const players: RoomView["players"] = [];
-    let others = 0;
-    for (const player of this.#roomPlayers.get(roomId) ?? []) {
-      if (player === viewer) continue;
-      others++;
-      if (players.length < LOOK_NAMES) {
-        players.push({ name: player.name, linkdead: player.linkdead });
-      }
+    const here = this.#roomPlayers.get(roomId) ?? new Set<PlayerState>();
+    // Stops at the names a look shows: a look into a crowded room costs what any other does.
+    for (const player of here) {
+      if (players.length >= lookNames) break;
+      if (player !== viewer) players.push({ name: player.name, linkdead: player.linkdead });
     }
-    return others > players.length ? { players, morePlayers: others - players.length } : { players };
+    const others = here.size - (viewer !== undefined && here.has(viewer) ? 1 : 0);
+    return others > players.length
+      ? { players, morePlayers: others - players.length }
+      : { players };
   }
 
   /** An NPC by id. */
@@ -413,8 +418,8 @@ export class World {
     return candidates.length === 1 ? candidates[0] ?? "none" : "ambiguous";
   }
 
-  /** How `room` looks to `viewer`. */
-  view(roomId: string, viewer?: PlayerState): RoomView | undefined {
+  /** How `room` looks to `viewer`, naming at most `lookNames` other players. */
+  view(roomId: string, viewer?: PlayerState, lookNames = LOOK_NAMES): RoomView | undefined {
     const room = this.#data.rooms.get(roomId);
     if (room === undefined) return undefined;
     if (!this.isLit(roomId)) {
@@ -425,7 +430,7 @@ export class World {
         exits: [...room.exits].map(([direction, to]) => ({ direction, to })),
         items: [],
         npcs: [],
-        ...this.#othersFor(roomId, viewer),
+        ...this.#othersFor(roomId, viewer, lookNames),
         flags: [...room.flags],
         ...(room.map === undefined ? {} : { map: room.map }),
       };
@@ -437,7 +442,7 @@ export class World {
       exits: [...room.exits].map(([direction, to]) => ({ direction, to })),
       items: this.itemsIn(roomId).map((item) => item.def.name),
       npcs: this.npcsIn(roomId).map((npc) => npc.def.name),
-      ...this.#othersFor(roomId, viewer),
+      ...this.#othersFor(roomId, viewer, lookNames),
       flags: [...room.flags],
       ...(room.map === undefined ? {} : { map: room.map }),
     };
