@@ -7,6 +7,9 @@
  *
  * Usage: deno run -A bench/sse_load_client.ts <base-url> <streams> <events-per-stream>
  *
+ * With `BENCH_COOKIES` naming a file of a JSON array of cookie headers (one per stream), each
+ * stream is a logged-in player of the real server instead of one named by `x-bench-player`.
+ *
  * @module
  */
 // deno-lint-ignore-file no-console
@@ -19,6 +22,11 @@ if (base === undefined) throw new Error("usage: sse_load_client.ts <base-url> <s
 const streams = Number(streamsArg ?? 100);
 const events = Number(eventsArg ?? 100);
 const quietMs = Number(quietArg ?? 5000);
+
+const cookiesFile = Deno.env.get("BENCH_COOKIES");
+const cookies: string[] = cookiesFile === undefined
+  ? []
+  : JSON.parse(await Deno.readTextFile(cookiesFile));
 
 const seen = new Uint8Array(streams * events);
 const latencies = new Float64Array(streams * events);
@@ -79,7 +87,9 @@ async function run(stream: number): Promise<void> {
     conn = await Deno.connect({ hostname: target.hostname, port: Number(target.port) });
     await conn.write(new TextEncoder().encode(
       `GET /api/events HTTP/1.1\r\nhost: ${target.host}\r\naccept: text/event-stream\r\n` +
-        `x-bench-player: p${stream}\r\n\r\n`,
+        (cookies[stream] === undefined
+          ? `x-bench-player: p${stream}\r\n\r\n`
+          : `cookie: ${cookies[stream]}\r\n\r\n`),
     ));
     const reader = new ChunkedSseReader((frame) => onFrame(stream, frame, state));
     const buffer = new Uint8Array(256 * 1024);
