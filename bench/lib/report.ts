@@ -32,8 +32,10 @@ export interface TrafficSummary {
   otherPlayer: LatencySummary;
   /** Commands answered with anything but 202, or not answered. */
   errors: number;
-  /** Expected deliveries that did not arrive. */
+  /** Expected deliveries that did not arrive within the generous bound. */
   lost: number;
+  /** Expected deliveries that arrived after the nominal settle (within the generous bound). */
+  late: number;
   /** Deliveries that arrived more than once. */
   duplicated: number;
 }
@@ -47,6 +49,7 @@ export function trafficSummary(traffic: TrafficReport): TrafficSummary {
     otherPlayer: latencySummary(traffic.otherLatencies),
     errors: traffic.errors,
     lost: traffic.lost,
+    late: traffic.late,
     duplicated: traffic.duplicated,
   };
 }
