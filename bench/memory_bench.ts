@@ -37,6 +37,7 @@ import { paced, wallClock } from "./pace.ts";
 const PLAYERS = flag("players", 1000);
 const LINES = flag("lines", 300);
 const RUNS = flag("runs", 3);
+const WARM_UP = 50;
 const HERE = new URL(".", import.meta.url);
 const ROOT = new URL("../", import.meta.url);
 
@@ -97,19 +98,26 @@ async function serverStages(): Promise<Record<string, Usage>> {
         rss: await rssBytes(server.pid),
       };
     };
+    const register = async (name: string) => {
+      const response = await fetch(new URL("/api/accounts", base), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name, password: "bench password" }),
+      });
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`registering ${name}: ${response.status}`);
+      return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+    };
+    // Warm up first (compiled code, first-use caches), so the stages hold only what players do.
+    await eachLimited([...Array(WARM_UP).keys()], 16, async (n) => {
+      await register(botName("Ww", n));
+    });
     await delay(500);
     const started = await reading();
 
     const cookies: string[] = new Array(PLAYERS);
     await eachLimited([...Array(PLAYERS).keys()], 16, async (n) => {
-      const response = await fetch(new URL("/api/accounts", base), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: botName("Mm", n), password: "bench password" }),
-      });
-      await response.body?.cancel();
-      if (!response.ok) throw new Error(`registering player ${n}: ${response.status}`);
-      cookies[n] = response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+      cookies[n] = await register(botName("Mm", n));
     });
     const registered = await reading();
 
