@@ -27,7 +27,7 @@
 import { startPostgres } from "../tests/support/postgres.ts";
 import { startRedis } from "../tests/support/redis.ts";
 import { startHaproxy } from "../tests/support/haproxy.ts";
-import { freePort } from "../tests/support/browser.ts";
+import { freePort } from "../tests/support/ports.ts";
 import { flag, has } from "./lib/args.ts";
 import { Crowd } from "./lib/crowd.ts";
 import { type BenchServer, startBenchServer } from "./lib/server.ts";

@@ -5,7 +5,7 @@
  */
 
 import { assert, assertEquals } from "@std/assert";
-import { freePort } from "../support/browser.ts";
+import { freePort } from "../support/ports.ts";
 import { skipWithoutHaproxy } from "../support/haproxy.ts";
 import { TestPlayer } from "../support/player.ts";
 import { skipWithoutPostgres } from "../support/postgres.ts";

@@ -5,7 +5,8 @@
 
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { join } from "@std/path/join";
-import { freePort, launchBrowser, requireChromium } from "../support/browser.ts";
+import { launchBrowser, requireChromium } from "../support/browser.ts";
+import { freePort } from "../support/ports.ts";
 import {
   command,
   focusedId,

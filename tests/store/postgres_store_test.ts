@@ -7,7 +7,7 @@ import { migrate, MIGRATIONS } from "../../lib/store/migrations.ts";
 import { PostgresStore } from "../../lib/store/postgres_store.ts";
 import { StoreUnavailableError, WorldFencedError } from "../../lib/store/store.ts";
 import postgres from "postgres";
-import { freePort } from "../support/browser.ts";
+import { freePort } from "../support/ports.ts";
 import { skipWithoutPostgres, startPostgres } from "../support/postgres.ts";
 import { records, storeContract } from "./store_contract.ts";
 

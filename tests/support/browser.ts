@@ -78,11 +78,3 @@ export async function launchBrowser(): Promise<TestBrowser> {
     },
   };
 }
-
-/** A free TCP port on loopback (to restart a server on the same port). */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}

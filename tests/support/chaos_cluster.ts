@@ -13,7 +13,7 @@ import { startPostgres, type TestPostgres } from "./postgres.ts";
 import { type ServerProcess, spawnServer } from "./process.ts";
 import { startRedis, type TestRedis } from "./redis.ts";
 import { TEST_ADMIN_TOKEN } from "./server.ts";
-import { freePort } from "./browser.ts";
+import { freePort } from "./ports.ts";
 import { type TempDir, tempDir } from "./temp_dir.ts";
 import { waitFor, withTimeout } from "./wait.ts";
 

@@ -7,7 +7,8 @@
  */
 
 import { join } from "@std/path/join";
-import { freePort, launchBrowser, type Page, type TestBrowser } from "./browser.ts";
+import { launchBrowser, type Page, type TestBrowser } from "./browser.ts";
+import { freePort } from "./ports.ts";
 import { type ServerProcess, spawnServer } from "./process.ts";
 import { tempDir } from "./temp_dir.ts";
 

@@ -5,7 +5,7 @@
  */
 
 import { haproxyConfig } from "../../lib/cli/haproxy_config.ts";
-import { freePort } from "./browser.ts";
+import { freePort } from "./ports.ts";
 import { tempDir } from "./temp_dir.ts";
 import { waitFor } from "./wait.ts";
 

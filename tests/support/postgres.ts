@@ -9,7 +9,7 @@
 
 import { join } from "@std/path/join";
 import postgres from "postgres";
-import { freePort } from "./browser.ts";
+import { freePort } from "./ports.ts";
 
 /** How to install PostgreSQL where it is missing. */
 export const POSTGRES_INSTALL = "sudo apt-get install -y postgresql";

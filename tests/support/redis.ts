@@ -9,7 +9,7 @@
 import { delay } from "@std/async/delay";
 import { join } from "@std/path/join";
 import { createClient } from "redis";
-import { freePort } from "./browser.ts";
+import { freePort } from "./ports.ts";
 
 /** How to install Redis where it is missing. */
 export const REDIS_INSTALL = "sudo apt-get install -y redis-server";
