@@ -140,6 +140,9 @@ export class Bot {
       // Already closed.
     }
     this.#paused?.resolve();
+    // Reading again after a reconnect; a later pause() must pause again (it used to find this
+    // resolved promise and do nothing, so only the first slow round had slow readers).
+    this.#paused = undefined;
   }
 
   /** Resolves when the stream has ended. */
