@@ -10,6 +10,8 @@ import { cpuMs, rssBytes } from "./proc.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
+const PROFILE_DIR = Deno.env.get("MYTHOS_BENCH_CPU_PROFILE");
+
 /** The admin token the benchmark server accepts. */
 export const BENCH_ADMIN_TOKEN = "bench-admin-token-0123456789";
 
@@ -41,7 +43,13 @@ export async function startBenchServer(
 ): Promise<BenchServer> {
   const dataDir = await Deno.makeTempDir({ prefix: "mythos-bench-" });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", new URL("main.ts", ROOT).pathname],
+    args: [
+      "run",
+      "--allow-all",
+      // MYTHOS_BENCH_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there when it exits.
+      ...(PROFILE_DIR === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`]),
+      new URL("main.ts", ROOT).pathname,
+    ],
     cwd: ROOT.pathname,
     env: {
       MYTHOS_PORT: "0",
