@@ -29,7 +29,8 @@ import { loadWorld } from "../lib/game/world_data.ts";
 import { KvStore } from "../lib/store/kv_store.ts";
 import type { PlayerRecord } from "../lib/store/store.ts";
 import { flag } from "./lib/args.ts";
-import { botName, eachLimited } from "./lib/bot.ts";
+import { botName } from "./lib/bot.ts";
+import { registerPlayers } from "./lib/accounts.ts";
 import { JsonLines } from "./lib/lines.ts";
 import { rssBytes } from "./lib/proc.ts";
 import { paced, wallClock } from "./pace.ts";
@@ -98,27 +99,11 @@ async function serverStages(): Promise<Record<string, Usage>> {
         rss: await rssBytes(server.pid),
       };
     };
-    const register = async (name: string) => {
-      const response = await fetch(new URL("/api/accounts", base), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name, password: "bench password" }),
-      });
-      await response.body?.cancel();
-      if (!response.ok) throw new Error(`registering ${name}: ${response.status}`);
-      return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
-    };
     // Warm up first (compiled code, first-use caches), so the stages hold only what players do.
-    await eachLimited([...Array(WARM_UP).keys()], 16, async (n) => {
-      await register(botName("Ww", n));
-    });
+    await registerPlayers(base, "Ww", WARM_UP);
     await delay(500);
     const started = await reading();
-
-    const cookies: string[] = new Array(PLAYERS);
-    await eachLimited([...Array(PLAYERS).keys()], 16, async (n) => {
-      cookies[n] = await register(botName("Mm", n));
-    });
+    const cookies = await registerPlayers(base, "Mm", PLAYERS);
     const registered = await reading();
 
     await Deno.writeTextFile(cookiesFile, JSON.stringify(cookies));

@@ -29,7 +29,7 @@
 
 import { delay } from "@std/async/delay";
 import { flag, has } from "./lib/args.ts";
-import { botName, eachLimited } from "./lib/bot.ts";
+import { registerPlayers } from "./lib/accounts.ts";
 import { JsonLines } from "./lib/lines.ts";
 import { cpuMs, rssBytes } from "./lib/proc.ts";
 import { startBenchServer } from "./lib/server.ts";
@@ -85,17 +85,7 @@ async function startGame() {
     MYTHOS_CLOCK_MS_PER_HOUR: "3600000",
     MYTHOS_MAX_CONNECTIONS: String(STREAMS + 200),
   }, verbose);
-  const cookies: string[] = new Array(STREAMS);
-  await eachLimited([...Array(STREAMS).keys()], 16, async (n) => {
-    const response = await fetch(new URL("/api/accounts", server.url), {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: botName("Rm", n), password: "bench password" }),
-    });
-    await response.body?.cancel();
-    if (!response.ok) throw new Error(`registering player ${n}: ${response.status}`);
-    cookies[n] = response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
-  });
+  const cookies = await registerPlayers(server.url, "Rm", STREAMS);
   const cookiesFile = await Deno.makeTempFile({ prefix: "mythos-bench-cookies-" });
   await Deno.writeTextFile(cookiesFile, JSON.stringify(cookies));
   return { server, cookies, cookiesFile };
