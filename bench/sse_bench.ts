@@ -78,6 +78,27 @@ function spawn(script: string, args: string[], env: Record<string, string>): Den
   }).spawn();
 }
 
+/** The delivery figures of a round, from the load client's `received` line and the server's CPU. */
+function deliveryFigures(
+  received: Record<string, unknown>,
+  elapsedSeconds: number,
+  cpuMsTotal: number,
+) {
+  const delivered = Number(received.received);
+  return {
+    streams: STREAMS,
+    delivered,
+    deliveriesPerSecond: Math.round(delivered / elapsedSeconds),
+    p50Ms: Number(received.p50Ms),
+    p99Ms: Number(received.p99Ms),
+    maxMs: Number(received.maxMs),
+    lost: Number(received.lost),
+    duplicated: Number(received.duplicated),
+    cpuMsTotal,
+    cpuUsPerDelivery: Number(((cpuMsTotal * 1000) / delivered).toFixed(3)),
+  };
+}
+
 /** The real server with `STREAMS` registered players; their cookies are in `cookiesFile`. */
 async function startGame() {
   const server = await startBenchServer({
@@ -167,19 +188,9 @@ async function measure(server: "floor" | "core" | "game"): Promise<Result> {
   await client.status;
   await Promise.all([serverLines.done, clientLines.done]);
 
-  const delivered = Number(received.received);
   return {
     server,
-    streams: STREAMS,
-    delivered,
-    deliveriesPerSecond: Math.round(delivered / elapsedSeconds),
-    p50Ms: Number(received.p50Ms),
-    p99Ms: Number(received.p99Ms),
-    maxMs: Number(received.maxMs),
-    lost: Number(received.lost),
-    duplicated: Number(received.duplicated),
-    cpuMsTotal: cpuAfter - cpuBefore,
-    cpuUsPerDelivery: Number((((cpuAfter - cpuBefore) * 1000) / delivered).toFixed(3)),
+    ...deliveryFigures(received, elapsedSeconds, cpuAfter - cpuBefore),
     rssBaselineBytes,
     rssBytes: rssAfter,
     rssPerStreamBytes: Math.round((rssAfter - rssBaselineBytes) / STREAMS),
@@ -241,19 +252,9 @@ async function measureGame(): Promise<Result> {
     }
     await client.status;
     await clientLines.done;
-    const delivered = Number(received.received);
     return {
       server: "game",
-      streams: STREAMS,
-      delivered,
-      deliveriesPerSecond: Math.round(delivered / elapsedSeconds),
-      p50Ms: Number(received.p50Ms),
-      p99Ms: Number(received.p99Ms),
-      maxMs: Number(received.maxMs),
-      lost: Number(received.lost),
-      duplicated: Number(received.duplicated),
-      cpuMsTotal: cpuAfter - cpuBefore,
-      cpuUsPerDelivery: Number((((cpuAfter - cpuBefore) * 1000) / delivered).toFixed(3)),
+      ...deliveryFigures(received, elapsedSeconds, cpuAfter - cpuBefore),
       rssBaselineBytes,
       // What the connected players hold, measured as the floor's is: after the traffic.
       rssBytes: Math.max(rssAfter, rssStreams),
