@@ -12,8 +12,12 @@ import { freePort } from "./ports.ts";
 import { type ServerProcess, spawnServer } from "./process.ts";
 import { tempDir } from "./temp_dir.ts";
 
-/** How long a browser test waits for something on the page. */
-export const WAIT = { timeout: 15_000 };
+/**
+ * How long a browser test waits for something on the page before giving up. Generous on purpose:
+ * it bounds a wait that includes Chromium's own work, which on a 2-core machine busy with other
+ * processes once took longer than 15 s for a first page; a test that passes never waits it out.
+ */
+export const WAIT = { timeout: 60_000 };
 
 /** The password every browser test player uses. */
 export const PAGE_PASSWORD = "correct horse battery";
@@ -43,8 +47,26 @@ export async function register(page: Page, url: string, name: string): Promise<v
   await page.getByLabel("Investigator's name").fill(name);
   await page.getByLabel("Password").fill(PAGE_PASSWORD);
   await page.getByRole("button", { name: "Create and enter" }).click();
-  await page.locator("#output .room-title", { hasText: "Boston & Maine Depot" }).waitFor(WAIT);
-  await page.locator("#connection[data-state=connected]").waitFor(WAIT);
+  try {
+    await page.locator("#output .room-title", { hasText: "Boston & Maine Depot" }).waitFor(WAIT);
+    await page.locator("#connection[data-state=connected]").waitFor(WAIT);
+  } catch (error) {
+    throw new Error(`${name} did not enter the game; the page showed: ${await pageState(page)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** What the page shows, in a line: for a failed wait's message. */
+async function pageState(page: Page): Promise<string> {
+  // A string, evaluated in the page: the tests are type-checked without the DOM's types.
+  const state = `JSON.stringify({
+    signInShown: !document.querySelector("#login-view").hidden,
+    signInError: document.querySelector("#login-error").textContent,
+    connection: document.querySelector("#connection").dataset.state,
+    lastLines: [...document.querySelectorAll("#output p")].slice(-5).map((p) => p.textContent),
+  })`;
+  return await page.evaluate(state).then(String, (error) => `(unreadable: ${error})`);
 }
 
 /** Types a command and presses Enter. */
