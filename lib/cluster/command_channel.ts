@@ -286,6 +286,13 @@ export class CommandServer {
   readonly #run: CommandRunner;
   /** Answers being made, by key: a retry read while its first try runs waits for that answer. */
   readonly #making = new Map<string, Promise<string>>();
+  /**
+   * Answers of requests that ran here but could not be sent (Redis went away), by key, with when
+   * they ran: the request claimed again once Redis is back — or a retry with the same key — is
+   * answered with them, not run again. (This world's own notes in the event stream are read only
+   * by a world that takes over; without this, a command run just before Redis restarted ran twice.)
+   */
+  readonly #ranUnsent = new Map<string, { answer: string; at: number }>();
   /** Answers of requests that have run, waiting to be sent, in the order they ran. */
   #unanswered: Answer[] = [];
   /** The task sending {@linkcode #unanswered}, while it runs (the reader awaits it before ending). */
@@ -471,13 +478,16 @@ export class CommandServer {
         if (unsent !== undefined) throw (unsent as PromiseRejectedResult).reason;
       } catch (error) {
         this.#answeringFailed = { reason: error };
+        // Some may have gone out; keeping those too costs only a second, identical answer.
+        for (const answer of answers) this.#keepUnsent(answer);
       } finally {
-        // Remembered in Redis now (or this world is stopping): a retry finds the answer there.
+        // Remembered in Redis now, or kept in #ranUnsent: a retry finds the answer there.
         for (const answer of answers) if (!answer.remembered) this.#making.delete(answer.key);
       }
     }
     if (this.#answeringFailed !== undefined) {
       for (const answer of this.#unanswered) {
+        this.#keepUnsent(answer);
         if (!answer.remembered) this.#making.delete(answer.key);
       }
       this.#unanswered = [];
@@ -485,6 +495,21 @@ export class CommandServer {
     // In the same turn as the loop's last look at #unanswered: answers pushed after this start a
     // new task, none is left waiting for a task that has ended.
     this.#answering = undefined;
+  }
+
+  /**
+   * Keeps the answer of a request that ran here and was not sent, for when it is read again.
+   * Answers remembered before, and refusals (a retry is a new try), are not kept; nor is anything
+   * older than a remembered answer would be (Redis lost the request, and no retry came).
+   */
+  #keepUnsent(answer: Answer): void {
+    const now = Date.now();
+    for (const [key, { at }] of this.#ranUnsent) {
+      if (now - at < ANSWERED_TTL_SECONDS * 1000) break;
+      this.#ranUnsent.delete(key);
+    }
+    if (answer.remembered || isRefusal(answer.answer)) return;
+    this.#ranUnsent.set(answer.key, { answer: answer.answer, at: now });
   }
 
   /** Runs one request (or finds its earlier answer); returns what to answer. */
@@ -503,6 +528,14 @@ export class CommandServer {
     }
     const making = this.#making.get(key);
     if (making !== undefined) return { id, key, reply, answer: await making, remembered: true };
+    const ranBefore = this.#ranUnsent.get(key);
+    if (ranBefore !== undefined) {
+      // Ran here before Redis went away; its events may still be on their way to the stream, so
+      // it is answered like a fresh one (after the flush, and remembered), but not run again.
+      this.#ranUnsent.delete(key);
+      this.#making.set(key, Promise.resolve(ranBefore.answer));
+      return { id, key, reply, answer: ranBefore.answer, remembered: false };
+    }
     const earlier = await this.#redis.sendCommand(["GET", answeredKey(key)]);
     if (typeof earlier === "string") return { id, key, reply, answer: earlier, remembered: true };
     // Run by a world that died before answering: its answer is in the event stream.
