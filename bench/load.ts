@@ -9,8 +9,13 @@
  *    errors, lost and duplicated events. Target: p99 ≤ 100 ms, 0 errors, 0 lost, 0 duplicated.
  * 2. **slow** — 100 players stop reading mid-stream while the rest play: the buffered-bytes
  *    ceiling, every other player's p99 against baselines with the same traffic (≤ 1.10×), and
- *    every slow reader ended as stalled. Baseline and slow phases alternate, three of each, and
- *    the pooled p99s are compared, so a noisy minute cannot decide it.
+ *    every slow reader's stream ended (stalled, or closed after its `stream.resync`). Baseline
+ *    and slow phases alternate, three of each, and the pooled p99s are compared, so a noisy
+ *    minute cannot decide it. A slow phase is measured from when the server holds frames for the
+ *    stopped readers (before that the kernel's socket buffers absorb the flood: ~4 MB each on
+ *    loopback), so it covers their resync and their end. A baseline in which the server kept
+ *    its core 90 % busy or more is reported as saturated and fails: it compares queues, not what
+ *    slow readers cost.
  * 3. **storm** — every stream dropped at once: subscribers and streams back to zero and tasks to
  *    their baseline within 2 s; the players go linkdead, then leave when their grace runs out
  *    (within the grace, plus the reaper's period, plus 2 s for taking 2,000 players out).
@@ -23,7 +28,12 @@
  *
  * Each scenario prints one JSON line; the process exits 1 if any target is missed.
  *
- * Usage: deno task bench:load [--players 2000] [--rate 200] [--seconds 60] [--verbose]
+ * The server runs on core 0 and this process (the bots) on the others (`taskset`), so the load
+ * generator has a fixed share of the machine; each report says how busy it was (a share of one
+ * core). `--shared-cores` leaves both free to use every core.
+ *
+ * Usage: deno task bench:load [--players 2000] [--rate 200] [--seconds 60] [--shared-cores]
+ * [--verbose]
  *
  * @module
  */
@@ -34,6 +44,7 @@ import { flag, has } from "./lib/args.ts";
 import { eachLimited } from "./lib/bot.ts";
 import { Crowd, type TrafficReport } from "./lib/crowd.ts";
 import { startBenchServer } from "./lib/server.ts";
+import { generatorBusy, pinServerAndGenerator } from "./lib/cpu_share.ts";
 import { latencySummary, round } from "./lib/stats.ts";
 import { ScenarioReport, trafficSummary } from "./lib/report.ts";
 
@@ -42,7 +53,11 @@ const RATE = flag("rate", 200);
 const SECONDS = flag("seconds", 60);
 const SLOW = Math.min(100, Math.floor(PLAYERS / 10));
 const FLOODERS = Math.min(30, Math.floor(PLAYERS / 20));
-const FLOOD_RATE = flag("flood", 200);
+const FLOOD_RATE = flag("flood", 100);
+/** Commands/s of ordinary traffic in the slow-reader phases: half the load's, so the flood fits. */
+const SLOW_RATE = flag("slow-rate", Math.round(RATE / 2));
+/** Longest wait for the stopped readers' sockets to fill before a slow phase is measured. */
+const FILL_TIMEOUT_MS = 240_000;
 const SLOW_SECONDS = flag("slow-seconds", 60);
 const SLOW_ROUNDS = flag("slow-rounds", 3);
 const CROWDED_ROOM = "arkham.velmas_diner";
@@ -53,6 +68,8 @@ const GRACE_MS = 10_000;
  */
 const REAPER_MS = Math.min(1000, Math.floor(GRACE_MS / 4));
 const STALL_MS = 10_000;
+/** A server busier than this share of its core in a baseline phase is saturated. */
+const SATURATED_SHARE = 0.9;
 const verbose = has("verbose");
 const scenarios = new ScenarioReport();
 const report = scenarios.report.bind(scenarios);
@@ -74,6 +91,16 @@ function pooled(reports: TrafficReport[]): TrafficReport {
   };
 }
 
+/** Bytes the server holds for subscriptions behind their mailboxes. */
+function bufferedOf(status: Record<string, unknown>): number {
+  return (status.bus as { bufferedBytes: number }).bufferedBytes;
+}
+
+/** The server's count of streams ended, by reason. */
+function endedOf(status: Record<string, unknown>): { stalled: number; completed: number } {
+  return (status.streams as { ended: { stalled: number; completed: number } }).ended;
+}
+
 async function waitUntil(
   check: () => Promise<boolean>,
   timeoutMs: number,
@@ -91,6 +118,11 @@ await using server = await startBenchServer({
   MYTHOS_STALL_TIMEOUT_MS: String(STALL_MS),
   MYTHOS_HEARTBEAT_MS: "5000",
 }, verbose);
+// The server on a core of its own, the bots on the rest (unless --shared-cores).
+const share = has("shared-cores")
+  ? { server: "shared", generator: "shared", note: "--shared-cores" }
+  : await pinServerAndGenerator(server.child.pid);
+console.error(`cores: server ${share.server}, load generator ${share.generator}`);
 {
   const crowd = await Crowd.create(server.url, PLAYERS, {
     crowdedRoom: CROWDED_ROOM,
@@ -105,7 +137,9 @@ await using server = await startBenchServer({
   {
     const before = await server.status();
     const cpuBefore = (await server.usage()).cpuMs;
+    const busy = await generatorBusy();
     const traffic = await crowd.traffic(RATE, SECONDS);
+    const generatorCpuShare = await busy();
     const after = await server.status();
     const usage = await server.usage();
     const delivered = (after.bus as { delivered: number }).delivered -
@@ -125,6 +159,8 @@ await using server = await startBenchServer({
         resyncs,
         serverCpuShare: round((usage.cpuMs - cpuBefore) / ((SECONDS + 2) * 1000), 3),
         serverRssMiB: round(usage.rssBytes / 2 ** 20, 1),
+        cores: share,
+        generatorCpuShare,
       },
       summary.sender.p99Ms <= 100 && summary.otherPlayer.p99Ms <= 100 && traffic.errors === 0 &&
         traffic.lost === 0 && traffic.duplicated === 0 && outOfOrder === 0 && resyncs === 0 &&
@@ -132,10 +168,12 @@ await using server = await startBenchServer({
     );
   }
 
-  // 2. slow readers: a crowded room with a flood of long lines. Baseline (everyone reads) and
-  // slow phases (its slow readers stop reading while the same flood and traffic go on)
-  // alternate, SLOW_ROUNDS of each, so a noisy minute on the machine falls on both; the p99s
-  // compared are of all the baseline phases' deliveries against all the slow phases'.
+  // 2. slow readers: a crowded room with a flood of long lines. Baseline phases (everyone
+  // reads) and slow phases alternate, SLOW_ROUNDS of each, so a noisy minute on the machine falls
+  // on both; the p99s compared are of all the baseline phases' deliveries against all the slow
+  // phases'. A slow phase is measured once the server holds frames for the stopped readers: until
+  // the kernel's buffers for their sockets are full (~4 MB each on loopback) it cannot tell them
+  // from readers, so that filling is waited out, not measured.
   {
     const crowded = crowd.residentsOf(CROWDED_ROOM);
     const slow = crowded.slice(0, SLOW);
@@ -143,43 +181,67 @@ await using server = await startBenchServer({
     const phaseSeconds = Math.max(STALL_MS / 1000 + 5, Math.round(SLOW_SECONDS / SLOW_ROUNDS));
     const baselines: TrafficReport[] = [];
     const durings: TrafficReport[] = [];
+    const fillMs: (number | undefined)[] = [];
     let refused = 0;
     let bufferedMax = 0;
     let stalled = 0;
+    let closedAfterResync = 0;
     let resynced = 0;
     let allEndedInTime = true;
-    for (let round = 0; round < SLOW_ROUNDS; round++) {
+    const serverBaseline: number[] = [];
+    const serverSlow: number[] = [];
+    const generatorBaseline: number[] = [];
+    const generatorSlow: number[] = [];
+    /** Traffic for a phase, with the server's and the generator's CPU share meanwhile. */
+    const measured = async (server_: number[], generator: number[]) => {
+      const busy = await generatorBusy();
+      const cpuBefore = (await server.usage()).cpuMs;
+      const started = performance.now();
+      const traffic = await crowd.traffic(SLOW_RATE, phaseSeconds);
+      const elapsed = performance.now() - started;
+      server_.push(round(((await server.usage()).cpuMs - cpuBefore) / elapsed, 3));
+      generator.push(await busy());
+      return traffic;
+    };
+    for (let pass = 0; pass < SLOW_ROUNDS; pass++) {
       let stopFlood = crowd.flood(flooders, FLOOD_RATE);
-      baselines.push(await crowd.traffic(RATE, phaseSeconds));
+      baselines.push(await measured(serverBaseline, generatorBaseline));
       refused += await stopFlood();
       const before = await server.status();
       const resyncedBefore = (before.bus as { resynced: number }).resynced;
-      const stalledBefore = (before.streams as { ended: { stalled: number } }).ended.stalled;
+      const stalledBefore = endedOf(before).stalled;
+      const completedBefore = endedOf(before).completed;
       crowd.quiet(slow);
       for (const bot of slow) bot.pause();
       let sampling = true;
       const sampler = (async () => {
         while (sampling) {
-          const status = await server.status();
-          bufferedMax = Math.max(
-            bufferedMax,
-            (status.bus as { bufferedBytes: number }).bufferedBytes,
-          );
+          bufferedMax = Math.max(bufferedMax, bufferedOf(await server.status()));
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
       })();
       stopFlood = crowd.flood(flooders, FLOOD_RATE);
-      durings.push(await crowd.traffic(RATE, phaseSeconds));
+      // Filling: until the server holds ~100 KB for each stopped reader.
+      fillMs.push(
+        await waitUntil(
+          async () => bufferedOf(await server.status()) >= SLOW * 100_000,
+          FILL_TIMEOUT_MS,
+        ),
+      );
+      durings.push(await measured(serverSlow, generatorSlow));
+      // Each slow reader's stream ends: stalled, or — when its `stream.resync` still fitted in
+      // the socket — closed after it (nobody else's stream completes meanwhile).
       const endedWithin = await waitUntil(async () => {
-        const streams = (await server.status()).streams as { ended: { stalled: number } };
-        return streams.ended.stalled - stalledBefore >= SLOW;
+        const ended = endedOf(await server.status());
+        return ended.stalled - stalledBefore + ended.completed - completedBefore >= SLOW;
       }, STALL_MS * 3);
       allEndedInTime &&= endedWithin !== undefined;
       refused += await stopFlood();
       sampling = false;
       await sampler;
       const after = await server.status();
-      stalled += (after.streams as { ended: { stalled: number } }).ended.stalled - stalledBefore;
+      stalled += endedOf(after).stalled - stalledBefore;
+      closedAfterResync += endedOf(after).completed - completedBefore;
       resynced += (after.bus as { resynced: number }).resynced - resyncedBefore;
       // They come back, resuming where they stopped (or resyncing if too much went by).
       for (const bot of slow) bot.drop();
@@ -189,6 +251,10 @@ await using server = await startBenchServer({
     }
     const baseline = pooled(baselines);
     const during = pooled(durings);
+    // A baseline whose server was at the end of its core compares queues, not costs: the check
+    // then says so and fails, whatever the ratio.
+    const saturated = serverBaseline.some((share) => share >= SATURATED_SHARE);
+    const filled = fillMs.every((ms) => ms !== undefined);
     const ratio = latencySummary(during.otherLatencies).p99Ms /
       latencySummary(baseline.otherLatencies).p99Ms;
     const senderRatio = latencySummary(during.senderLatencies).p99Ms /
@@ -199,8 +265,10 @@ await using server = await startBenchServer({
         slowReaders: SLOW,
         rounds: SLOW_ROUNDS,
         phaseSeconds,
+        rate: SLOW_RATE,
         floodPerSecond: FLOOD_RATE,
         floodRefused: refused,
+        fillMsByRound: fillMs,
         bufferedBytesMax: bufferedMax,
         bufferedBytesBound: SLOW * 1_048_576,
         baseline: summarize(baseline),
@@ -211,11 +279,18 @@ await using server = await startBenchServer({
         ]),
         otherP99Ratio: round(ratio, 3),
         senderP99Ratio: round(senderRatio, 3),
+        baselineSaturated: saturated,
         slowResynced: resynced,
         slowEndedAsStalled: stalled,
+        slowClosedAfterResync: closedAfterResync,
+        cores: share,
+        // CPU as a share of one core, baseline / slow phase, per round.
+        serverCpuShareByRound: serverBaseline.map((b, i) => [b, serverSlow[i]]),
+        generatorCpuShareByRound: generatorBaseline.map((b, i) => [b, generatorSlow[i]]),
       },
-      ratio <= 1.1 && senderRatio <= 1.1 && during.errors === 0 && during.lost === 0 &&
-        during.duplicated === 0 && stalled >= SLOW * SLOW_ROUNDS && allEndedInTime &&
+      filled && !saturated && ratio <= 1.1 && senderRatio <= 1.1 && during.errors === 0 &&
+        during.lost === 0 && during.duplicated === 0 &&
+        stalled + closedAfterResync >= SLOW * SLOW_ROUNDS && allEndedInTime &&
         bufferedMax <= SLOW * 1_048_576,
     );
   }
