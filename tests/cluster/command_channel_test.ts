@@ -24,11 +24,8 @@ Deno.test({
     "an edge's commands run on the world in order, are answered after their events are flushed and their effects saved, and a retried key runs once",
   ignore,
 }, async () => {
-  await using redis = await startRedis();
-  await using edgeRedis = await connectRedis(redis.url);
-  await using edgeBlocking = await connectRedis(redis.url);
-  await using worldRedis = await connectRedis(redis.url);
-  await using worldBlocking = await connectRedis(redis.url);
+  await using rig = await edgeAndWorld();
+  const { edgeRedis, edgeBlocking, worldRedis, worldBlocking } = rig;
   const ran: CommandRequest[] = [];
   const steps: string[] = [];
   const world = new CommandServer(worldRedis, (request) => {
@@ -99,11 +96,8 @@ Deno.test({
     "the next requests run while earlier ones wait for their save, and answers still go out in the order the requests ran",
   ignore,
 }, async () => {
-  await using redis = await startRedis();
-  await using edgeRedis = await connectRedis(redis.url);
-  await using edgeBlocking = await connectRedis(redis.url);
-  await using worldRedis = await connectRedis(redis.url);
-  await using worldBlocking = await connectRedis(redis.url);
+  await using rig = await edgeAndWorld();
+  const { edgeRedis, edgeBlocking, worldRedis, worldBlocking } = rig;
   const firstRan = Promise.withResolvers<void>();
   const secondRan = Promise.withResolvers<void>();
   let saves = 0;
@@ -220,11 +214,8 @@ Deno.test({
     "a command that ran but whose answer could not be sent (Redis went away) is answered when read again, not run twice",
   ignore,
 }, async () => {
-  await using redis = await startRedis();
-  await using edgeRedis = await connectRedis(redis.url);
-  await using edgeBlocking = await connectRedis(redis.url);
-  await using worldRedis = await connectRedis(redis.url);
-  await using worldBlocking = await connectRedis(redis.url);
+  await using rig = await edgeAndWorld();
+  const { redis, edgeRedis, edgeBlocking, worldRedis, worldBlocking } = rig;
   // The world's first answer fails the way it does when the connection drops under it.
   let answersToLose = 1;
   const losing = new Proxy(worldRedis, {
@@ -280,6 +271,29 @@ Deno.test({
   });
   assertEquals(ran, ["say once"]);
 });
+
+/**
+ * A redis-server of its own, with an edge's clients and a world's (a plain one and a blocking one
+ * each); disposing it closes them and stops the server.
+ */
+async function edgeAndWorld() {
+  const stack = new AsyncDisposableStack();
+  try {
+    const redis = stack.use(await startRedis());
+    const client = async () => stack.use(await connectRedis(redis.url));
+    return {
+      redis,
+      edgeRedis: await client(),
+      edgeBlocking: await client(),
+      worldRedis: await client(),
+      worldBlocking: await client(),
+      [Symbol.asyncDispose]: () => stack.disposeAsync(),
+    };
+  } catch (error) {
+    await stack.disposeAsync();
+    throw error;
+  }
+}
 
 /** Reads one request as world `consumer` of the group, as a world that then dies would. */
 async function takeOneRequest(client: TestRedisClient, consumer: string): Promise<void> {
