@@ -28,9 +28,9 @@
  *
  * Each scenario prints one JSON line; the process exits 1 if any target is missed.
  *
- * The server runs on core 0 and this process (the bots) on the others (`taskset`), so the load
- * generator has a fixed share of the machine; each report says how busy it was (a share of one
- * core). `--shared-cores` leaves both free to use every core.
+ * This process (the bots) runs on every core but the first (`taskset`), so the load generator has
+ * a fixed share of the machine; the server may use every core. Each report says how busy each was
+ * (a share of one core). `--shared-cores` leaves the bots free to use every core too.
  *
  * Usage: deno task bench:load [--players 2000] [--rate 200] [--seconds 60] [--shared-cores]
  * [--verbose]
@@ -44,7 +44,7 @@ import { flag, has } from "./lib/args.ts";
 import { eachLimited } from "./lib/bot.ts";
 import { Crowd, type TrafficReport } from "./lib/crowd.ts";
 import { startBenchServer } from "./lib/server.ts";
-import { generatorBusy, pinServerAndGenerator } from "./lib/cpu_share.ts";
+import { capGenerator, generatorBusy } from "./lib/cpu_share.ts";
 import { latencySummary, round } from "./lib/stats.ts";
 import { ScenarioReport, trafficSummary } from "./lib/report.ts";
 
@@ -118,10 +118,10 @@ await using server = await startBenchServer({
   MYTHOS_STALL_TIMEOUT_MS: String(STALL_MS),
   MYTHOS_HEARTBEAT_MS: "5000",
 }, verbose);
-// The server on a core of its own, the bots on the rest (unless --shared-cores).
+// The bots on every core but the first (unless --shared-cores); the server free to use them all.
 const share = has("shared-cores")
   ? { server: "shared", generator: "shared", note: "--shared-cores" }
-  : await pinServerAndGenerator(server.child.pid);
+  : await capGenerator();
 console.error(`cores: server ${share.server}, load generator ${share.generator}`);
 {
   const crowd = await Crowd.create(server.url, PLAYERS, {

@@ -1,9 +1,11 @@
 /**
- * Gives the server under test and the load generator fixed shares of the machine: the server's
- * process on the first core, this process (the bots) on the others (Linux `taskset`). Sharing
- * every core, a load generator that falls behind — parsing a flood for hundreds of bots — takes
- * the server's CPU and shows as server latency; pinned, a slower CPU shows as a slower server,
- * and a generator that cannot keep up shows as its own core at 100 % (reported).
+ * Gives the load generator a fixed share of the machine: this process (the bots) runs on every
+ * core but the first (Linux `taskset`), and the server under test is left free to use them all —
+ * its JavaScript thread has the first core to itself, and its helper threads (V8's GC, Deno KV's
+ * SQLite) use what the bots leave. Sharing every core, a load generator that falls behind —
+ * parsing a flood for hundreds of bots — takes the server's CPU and shows as server latency;
+ * capped, a slower CPU shows as a slower server, and a generator that cannot keep up shows as its
+ * share at 100 % of its core (reported).
  *
  * @module
  */
@@ -12,7 +14,7 @@ import { cpuMs } from "./proc.ts";
 
 /** Where the two sides run, for the report. */
 export interface CpuShare {
-  /** The server's cores, e.g. `"0"`, or `"shared"` when not pinned. */
+  /** The cores the server may use, e.g. `"0-1"`, or `"shared"` when nothing is pinned. */
   server: string;
   /** The load generator's cores, e.g. `"1"`, or `"shared"`. */
   generator: string;
@@ -23,10 +25,10 @@ export interface CpuShare {
 const TASKSET = "/usr/bin/taskset";
 
 /**
- * Pins `serverPid` (every thread) to core 0 and this process to the rest, when the machine has
- * two cores or more and `taskset` is there; otherwise leaves both where they are and says why.
+ * Pins this process to every core but the first, when the machine has two cores or more and
+ * `taskset` is there; otherwise leaves it where it is and says why.
  */
-export async function pinServerAndGenerator(serverPid: number): Promise<CpuShare> {
+export async function capGenerator(): Promise<CpuShare> {
   const cores = navigator.hardwareConcurrency;
   if (cores < 2) return { server: "shared", generator: "shared", note: "one core" };
   try {
@@ -35,9 +37,8 @@ export async function pinServerAndGenerator(serverPid: number): Promise<CpuShare
     return { server: "shared", generator: "shared", note: "no taskset (util-linux)" };
   }
   const generator = cores === 2 ? "1" : `1-${cores - 1}`;
-  await taskset("0", serverPid);
   await taskset(generator, Deno.pid);
-  return { server: "0", generator };
+  return { server: `0-${cores - 1}`, generator };
 }
 
 /** Sets the CPU affinity of every thread of `pid`. */
