@@ -193,14 +193,14 @@ console.error(`cores: server ${share.server}, load generator ${share.generator}`
     const generatorBaseline: number[] = [];
     const generatorSlow: number[] = [];
     /** Traffic for a phase, with the server's and the generator's CPU share meanwhile. */
-    const measured = async (server_: number[], generator: number[]) => {
+    const measured = async (serverShares: number[], generatorShares: number[]) => {
       const busy = await generatorBusy();
       const cpuBefore = (await server.usage()).cpuMs;
       const started = performance.now();
       const traffic = await crowd.traffic(SLOW_RATE, phaseSeconds);
       const elapsed = performance.now() - started;
-      server_.push(round(((await server.usage()).cpuMs - cpuBefore) / elapsed, 3));
-      generator.push(await busy());
+      serverShares.push(round(((await server.usage()).cpuMs - cpuBefore) / elapsed, 3));
+      generatorShares.push(await busy());
       return traffic;
     };
     for (let pass = 0; pass < SLOW_ROUNDS; pass++) {
