@@ -12,6 +12,7 @@ import {
   command,
   computedStyle,
   focusedId,
+  focusSettledOn,
   gameAndBrowser,
   line,
   PAGE_PASSWORD,
@@ -63,7 +64,11 @@ Deno.test("the whole game is playable with the keyboard alone: register, walk by
   const keyboard = page.keyboard;
   await page.goto(game.url);
   await page.getByLabel("Investigator's name").waitFor(WAIT);
-  assertEquals(await focusedId(page), "login-name", "the name field has the focus on arrival");
+  assertEquals(
+    await focusSettledOn(page, "login-name"),
+    "login-name",
+    "the name field has the focus on arrival",
+  );
 
   // Back to the way-in buttons, choose "New investigator", then fill the form.
   await keyboard.press("Shift+Tab");

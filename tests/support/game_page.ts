@@ -149,6 +149,21 @@ export async function focusedId(page: Page): Promise<string | undefined> {
   return await page.evaluate("document.activeElement?.id") as string | undefined;
 }
 
+/**
+ * The id of the element with the focus once it is `id`, or whatever has it when the wait gives
+ * up: for focus the page's script moves after an answer from the server (on arrival, after asking
+ * whether you are signed in), which on a busy machine comes after the element itself is there.
+ */
+export async function focusSettledOn(page: Page, id: string): Promise<string | undefined> {
+  await page.waitForFunction(
+    `document.activeElement?.id === ${JSON.stringify(id)}`,
+    undefined,
+    WAIT,
+  )
+    .catch(() => {});
+  return await focusedId(page);
+}
+
 /** One computed style property of the element `locator` finds (`color`, `transition-duration`). */
 export async function computedStyle(
   locator: ReturnType<Page["locator"]>,
