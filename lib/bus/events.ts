@@ -81,14 +81,21 @@ export interface EventDataMap {
   /** What lies in the room now, after something was taken, dropped or put there. */
   "room.items": { items: string[] };
   /**
-   * Who arrived in and left a crowded room since the last batch (at most ten names each, and how
-   * many more), and how many players are there now (lib/game/crowds.ts).
+   * Who arrived in, left, fell silent (linkdead) or stirred again in a crowded room since the last
+   * batch (at most ten names each, and how many more), and how many players are there now
+   * (lib/game/crowds.ts).
    */
   "room.crowd": {
     arrived: string[];
     moreArrived: number;
     left: string[];
     moreLeft: number;
+    /** Went linkdead ("fall silent"). */
+    silent: string[];
+    moreSilent: number;
+    /** Came back from linkdead ("stir again"). */
+    stirred: string[];
+    moreStirred: number;
     present: number;
   };
   "chat.ooc": { from: string; text: string };

@@ -1,9 +1,10 @@
 /**
  * Crowded rooms without O(N²): a look names a bounded number of the others present and counts the
- * rest, and in a room with more than {@linkcode CROWDED} players arrivals and departures are not
- * announced one by one to everyone there — they are gathered and announced together, one
- * `room.crowd` event per room per flush (the `world.crowds` task). Filling a room with N players
- * then costs O(N) events per flush instead of N per arrival.
+ * rest, and in a room with more than {@linkcode CROWDED} players arrivals, departures, players
+ * falling silent (linkdead) and stirring again are not announced one by one to everyone there —
+ * they are gathered and announced together, one `room.crowd` event per room per flush (the
+ * `world.crowds` task). Filling a room with N players, or N of them losing their connection at
+ * once, then costs O(N) events per flush instead of N per arrival.
  *
  * @module
  */
@@ -25,6 +26,23 @@ export const CROWD_FLUSH_MS = 1000;
 interface RoomNews {
   arrived: string[];
   left: string[];
+  /** Went linkdead. */
+  silent: string[];
+  /** Came back from linkdead. */
+  stirred: string[];
+}
+
+/** Removes `name` from `names`; whether it was there. */
+function cancel(names: string[], name: string): boolean {
+  const index = names.indexOf(name);
+  if (index < 0) return false;
+  names.splice(index, 1);
+  return true;
+}
+
+/** The first {@linkcode BATCH_NAMES} of `names`, and how many more there are. */
+function named(names: string[]): [string[], number] {
+  return [names.slice(0, BATCH_NAMES), Math.max(0, names.length - BATCH_NAMES)];
 }
 
 /** Arrivals and departures in crowded rooms, gathered until the next flush. */
@@ -40,17 +58,29 @@ export class CrowdNews {
   arrived(room: string, name: string): void {
     const news = this.#news(room);
     // Left and came back within one batch: nothing to tell.
-    const index = news.left.indexOf(name);
-    if (index >= 0) news.left.splice(index, 1);
-    else news.arrived.push(name);
+    if (!cancel(news.left, name)) news.arrived.push(name);
   }
 
   /** `name` left `room`. */
   left(room: string, name: string): void {
     const news = this.#news(room);
-    const index = news.arrived.indexOf(name);
-    if (index >= 0) news.arrived.splice(index, 1);
-    else news.left.push(name);
+    // Whether they fell silent or stirred no longer matters to those still there.
+    cancel(news.silent, name);
+    cancel(news.stirred, name);
+    if (!cancel(news.arrived, name)) news.left.push(name);
+  }
+
+  /** `name`, in `room`, went linkdead. */
+  fellSilent(room: string, name: string): void {
+    const news = this.#news(room);
+    // Stirred and fell silent again within one batch: as they were, nothing to tell.
+    if (!cancel(news.stirred, name)) news.silent.push(name);
+  }
+
+  /** `name`, in `room`, came back from linkdead. */
+  stirred(room: string, name: string): void {
+    const news = this.#news(room);
+    if (!cancel(news.silent, name)) news.stirred.push(name);
   }
 
   /**
@@ -60,16 +90,25 @@ export class CrowdNews {
   take(present: (room: string) => number): { room: string; event: GameEvent }[] {
     const events: { room: string; event: GameEvent }[] = [];
     for (const [room, news] of this.#rooms) {
-      if (news.arrived.length === 0 && news.left.length === 0) continue;
+      const { arrived, left, silent, stirred } = news;
+      if (arrived.length + left.length + silent.length + stirred.length === 0) continue;
+      const [arrivedNamed, moreArrived] = named(arrived);
+      const [leftNamed, moreLeft] = named(left);
+      const [silentNamed, moreSilent] = named(silent);
+      const [stirredNamed, moreStirred] = named(stirred);
       events.push({
         room,
         event: {
           type: "room.crowd",
           data: {
-            arrived: news.arrived.slice(0, BATCH_NAMES),
-            moreArrived: Math.max(0, news.arrived.length - BATCH_NAMES),
-            left: news.left.slice(0, BATCH_NAMES),
-            moreLeft: Math.max(0, news.left.length - BATCH_NAMES),
+            arrived: arrivedNamed,
+            moreArrived,
+            left: leftNamed,
+            moreLeft,
+            silent: silentNamed,
+            moreSilent,
+            stirred: stirredNamed,
+            moreStirred,
             present: present(room),
           },
         },
@@ -82,7 +121,7 @@ export class CrowdNews {
   #news(room: string): RoomNews {
     let news = this.#rooms.get(room);
     if (news === undefined) {
-      news = { arrived: [], left: [] };
+      news = { arrived: [], left: [], silent: [], stirred: [] };
       this.#rooms.set(room, news);
     }
     return news;

@@ -286,6 +286,10 @@ export class Game implements CommandContext {
     player.linkdead = true;
     player.linkdeadSince = now;
     player.resting = false;
+    if (this.#crowded(player.room)) {
+      this.#crowds.fellSilent(player.room, player.name);
+      return;
+    }
     this.toRoom(player.room, {
       type: "system.notice",
       data: {
@@ -301,6 +305,10 @@ export class Game implements CommandContext {
     if (!player.linkdead) return;
     player.linkdead = false;
     player.linkdeadSince = undefined;
+    if (this.#crowded(player.room)) {
+      this.#crowds.stirred(player.room, player.name);
+      return;
+    }
     this.toRoom(player.room, {
       type: "system.notice",
       data: {
@@ -518,7 +526,7 @@ export class Game implements CommandContext {
    * room is crowded.
    */
   #announceArrival(room: string, player: PlayerState, from?: string): void {
-    if (this.world.playersInCount(room) > this.#crowding.crowdedAt) {
+    if (this.#crowded(room)) {
       this.#crowds.arrived(room, player.name);
       return;
     }
@@ -540,7 +548,15 @@ export class Game implements CommandContext {
     this.toRoom(room, { type: "room.leave", data: { who: player.name, ...(to ? { to } : {}) } });
   }
 
-  /** Announces the arrivals and departures gathered in crowded rooms (the `world.crowds` task). */
+  /** Whether news of `room`'s players waits for the next batch (it holds more than enough). */
+  #crowded(room: string): boolean {
+    return this.world.playersInCount(room) > this.#crowding.crowdedAt;
+  }
+
+  /**
+   * Announces the arrivals, departures and linkdead news gathered in crowded rooms (the
+   * `world.crowds` task).
+   */
   flushCrowds(): void {
     for (const { room, event } of this.#crowds.take((room) => this.world.playersInCount(room))) {
       this.toRoom(room, event);

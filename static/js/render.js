@@ -143,6 +143,25 @@ export function linesFor(type, data, me) {
           line(`${left} ${verb(data.left, data.moreLeft, me, "leaves", "leave")}.`, "movement"),
         );
       }
+      // Linkdead news (absent from batches written before it was gathered too).
+      const silentNames = data.silent ?? [];
+      const silent = crowdNames(silentNames, data.moreSilent ?? 0, me);
+      if (silent) {
+        const verbs = verb(silentNames, data.moreSilent ?? 0, me, "falls", "fall");
+        lines.push(line(`${silent} ${verbs} silent and still, gaze fixed on nothing.`, "notice"));
+      }
+      const stirredNames = data.stirred ?? [];
+      const stirred = crowdNames(stirredNames, data.moreStirred ?? 0, me);
+      if (stirred) {
+        const verbs = verb(
+          stirredNames,
+          data.moreStirred ?? 0,
+          me,
+          "blinks and stirs",
+          "blink and stir",
+        );
+        lines.push(line(`${stirred} ${verbs} again.`, "notice"));
+      }
       return lines;
     }
     case "chat.ooc":

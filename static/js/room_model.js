@@ -61,7 +61,16 @@ export function roomAfter(room, type, data, me) {
       }
       // Everyone but the player, less those named: the rest are counted.
       const more = Math.max(0, data.present - 1 - players.length);
-      return { ...room, players, morePlayers: more };
+      const silent = new Set(data.silent ?? []);
+      const stirred = new Set(data.stirred ?? []);
+      const marked = players.map((player) =>
+        silent.has(player.name)
+          ? { ...player, linkdead: true }
+          : stirred.has(player.name)
+          ? { ...player, linkdead: false }
+          : player
+      );
+      return { ...room, players: marked, morePlayers: more };
     }
     case "room.items":
       return Array.isArray(data.items) ? { ...room, items: data.items } : room;

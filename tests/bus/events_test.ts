@@ -59,6 +59,23 @@ Deno.test("a crowded room's batch reads as one line each way, the player's own n
   assertEquals(text({ arrived: ["Ann"], moreArrived: 0, left: [], moreLeft: 1, present: 41 }), [
     "1 other leaves.",
   ]);
+  assertEquals(
+    text({
+      arrived: [],
+      moreArrived: 0,
+      left: [],
+      moreLeft: 0,
+      silent: ["Bob", "Cat"],
+      moreSilent: 98,
+      stirred: ["Dan"],
+      moreStirred: 0,
+      present: 160,
+    }),
+    [
+      "Bob, Cat and 98 others fall silent and still, gaze fixed on nothing.",
+      "Dan blinks and stirs again.",
+    ],
+  );
 });
 
 Deno.test("lines start with a capital, and arrivals from up or down come from above or below", () => {

@@ -66,3 +66,31 @@ Deno.test("a look replaces the room, and one of two creatures of a name leaving 
   const elsewhere = { ...depot, id: "arkham.garrison_st", name: "Garrison Street", npcs: [] };
   assertEquals(roomAfter(one, "room.look", { room: elsewhere }, "Ann"), elsewhere);
 });
+
+Deno.test("a crowded room's batch marks those it names as fallen silent or stirring again", () => {
+  const crowd = (data: Record<string, unknown>) => ({
+    arrived: [],
+    moreArrived: 0,
+    left: [],
+    moreLeft: 0,
+    silent: [],
+    moreSilent: 0,
+    stirred: [],
+    moreStirred: 0,
+    present: 3,
+    ...data,
+  });
+  let room = roomAfter(depot, "room.crowd", crowd({ arrived: ["Cat"], silent: ["Bob"] }), "Ann");
+  assertEquals(presentIn(room).map((entry) => entry.text).slice(0, 2), [
+    "Bob (lost in thought)",
+    "Cat",
+  ]);
+  room = roomAfter(room, "room.crowd", crowd({ stirred: ["Bob"], silent: ["Cat"] }), "Ann");
+  assertEquals(presentIn(room).map((entry) => entry.text).slice(0, 2), [
+    "Bob",
+    "Cat (lost in thought)",
+  ]);
+  // A batch from before linkdead news was gathered has no such fields: nothing marked.
+  const { silent: _s, moreSilent: _ms, stirred: _t, moreStirred: _mt, ...old } = crowd({});
+  assertEquals(roomAfter(room, "room.crowd", old, "Ann").players, room.players);
+});

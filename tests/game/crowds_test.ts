@@ -10,6 +10,8 @@ import { present } from "../support/present.ts";
 
 type Events = { type: string; data: Record<string, unknown> }[];
 const ofType = (events: Events, type: string) => events.filter((event) => event.type === type);
+/** A batch's linkdead news when nobody fell silent or stirred. */
+const quiet = { silent: [], moreSilent: 0, stirred: [], moreStirred: 0 };
 const letters = (n: number) =>
   `P${String.fromCharCode(97 + Math.floor(n / 26) % 26)}${String.fromCharCode(97 + n % 26)}x`;
 
@@ -31,6 +33,7 @@ Deno.test("past CROWDED players a room hears arrivals and departures in one batc
     moreArrived: late.length - BATCH_NAMES,
     left: [],
     moreLeft: 0,
+    ...quiet,
     present: 60,
   });
   test.game.flushCrowds();
@@ -52,6 +55,7 @@ Deno.test("past CROWDED players a room hears arrivals and departures in one batc
     moreArrived: 0,
     left: [first.state.name],
     moreLeft: 0,
+    ...quiet,
     present: 59,
   }]);
 });
@@ -67,4 +71,50 @@ Deno.test("a room that is not crowded still hears each arrival and departure at 
   ]);
   test.game.flushCrowds();
   assertEquals(ofType(ann.events(), "room.crowd"), []);
+});
+
+Deno.test("in a crowded room players falling silent and stirring again are told in the batch, not one by one", async () => {
+  await using test = await testGame();
+  const ann = await test.join("Ann", "arkham.station");
+  const others = [];
+  for (let n = 0; n < CROWDED + 20; n++) others.push(await test.join(letters(n), "arkham.station"));
+  test.game.flushCrowds();
+  ann.events();
+  const inRoom = CROWDED + 21;
+  const batch = (data: Record<string, unknown>) => ({
+    arrived: [],
+    moreArrived: 0,
+    left: [],
+    moreLeft: 0,
+    ...quiet,
+    present: inRoom,
+    ...data,
+  });
+
+  const now = Date.now();
+  const dropped = others.slice(0, 15).map((player) => present(player, "a crowded player").state);
+  const names = dropped.map((player) => player.name);
+  const [back, gone] = dropped;
+  const lastToDrop = dropped.at(-1);
+  if (back === undefined || gone === undefined || lastToDrop === undefined) {
+    throw new Error("no crowd");
+  }
+  for (const player of dropped) test.game.linkdead(player, now);
+  test.game.returned(lastToDrop); // back within the batch: nothing to tell of them
+  assertEquals(ofType(ann.events(), "system.notice"), [], "no notices one by one");
+  test.game.flushCrowds();
+  assertEquals(ofType(ann.events(), "room.crowd").map((event) => event.data), [
+    batch({ silent: names.slice(0, BATCH_NAMES), moreSilent: 14 - BATCH_NAMES }),
+  ]);
+
+  // Back, silent again and back within one batch: told once that they stirred.
+  test.game.returned(back);
+  test.game.linkdead(back, now);
+  test.game.returned(back);
+  // Silent and then gone: those still there hear only that they left.
+  await test.game.leave(gone.id, "quit");
+  test.game.flushCrowds();
+  assertEquals(ofType(ann.events(), "room.crowd").map((event) => event.data), [
+    batch({ stirred: [names[0]], left: [names[1]], present: inRoom - 1 }),
+  ]);
 });
