@@ -41,7 +41,7 @@
 
 import { KvStore } from "../lib/store/kv_store.ts";
 import { flag, has } from "./lib/args.ts";
-import { eachLimited } from "./lib/bot.ts";
+import { type Bot, eachLimited } from "./lib/bot.ts";
 import { Crowd, type TrafficReport } from "./lib/crowd.ts";
 import { startBenchServer } from "./lib/server.ts";
 import { capGenerator, generatorBusy } from "./lib/cpu_share.ts";
@@ -88,6 +88,7 @@ function pooled(reports: TrafficReport[]): TrafficReport {
     lost: sum((r) => r.lost),
     late: sum((r) => r.late),
     duplicated: sum((r) => r.duplicated),
+    missedInResync: sum((r) => r.missedInResync),
   };
 }
 
@@ -111,6 +112,20 @@ async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return undefined;
+}
+
+/**
+ * Waits until `bots`, back after stopping, are caught up: their streams open (one a resync
+ * closed is opened again, as the browser does) and the server holding next to nothing for
+ * anyone. Resolves with how long it took, or undefined after a minute.
+ */
+function caughtUp(bots: Bot[]): Promise<number | undefined> {
+  return waitUntil(async () => {
+    const closed = bots.filter((bot) => bot.ended !== undefined);
+    // One refused now is tried again at the next look.
+    await eachLimited(closed, 32, (bot) => bot.connect().catch(() => {}));
+    return closed.length === 0 && bufferedOf(await server.status()) < bots.length * 4096;
+  }, 60_000);
 }
 
 await using server = await startBenchServer({
@@ -182,6 +197,7 @@ console.error(`cores: server ${share.server}, load generator ${share.generator}`
     const baselines: TrafficReport[] = [];
     const durings: TrafficReport[] = [];
     const fillMs: (number | undefined)[] = [];
+    const returnMs: (number | undefined)[] = [];
     let refused = 0;
     let bufferedMax = 0;
     let stalled = 0;
@@ -243,11 +259,13 @@ console.error(`cores: server ${share.server}, load generator ${share.generator}`
       stalled += endedOf(after).stalled - stalledBefore;
       closedAfterResync += endedOf(after).completed - completedBefore;
       resynced += (after.bus as { resynced: number }).resynced - resyncedBefore;
-      // They come back, resuming where they stopped (or resyncing if too much went by).
+      // They come back, resuming where they stopped (or resyncing if too much went by), and are
+      // caught up before the next baseline, so it measures readers, not a hundred replays.
       for (const bot of slow) bot.drop();
       await Promise.all(slow.map((bot) => bot.streamEnded()));
-      crowd.quiet([]);
       await eachLimited(slow, 32, (bot) => bot.connect());
+      returnMs.push(await caughtUp(slow));
+      crowd.quiet([]);
     }
     const baseline = pooled(baselines);
     const during = pooled(durings);
@@ -269,6 +287,7 @@ console.error(`cores: server ${share.server}, load generator ${share.generator}`
         floodPerSecond: FLOOD_RATE,
         floodRefused: refused,
         fillMsByRound: fillMs,
+        returnMsByRound: returnMs,
         bufferedBytesMax: bufferedMax,
         bufferedBytesBound: SLOW * 1_048_576,
         baseline: summarize(baseline),

@@ -180,6 +180,7 @@ let passed = false;
     commandErrors: traffic.errors,
     lost: traffic.lost,
     duplicated: traffic.duplicated,
+    missedInResync: traffic.missedInResync,
     rss: {
       postWarmupMiB: round(rss.level / 2 ** 20, 1),
       slopeMiBPerMinute: round(rss.perMinute / 2 ** 20, 3),

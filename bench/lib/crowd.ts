@@ -51,6 +51,11 @@ export interface TrafficReport {
   late: number;
   /** Deliveries that came more than once. */
   duplicated: number;
+  /**
+   * Expected deliveries a player's `stream.resync` told it had missed (it fell behind, or came
+   * back after too long): the protocol announces that gap, so it is not counted as lost.
+   */
+  missedInResync: number;
 }
 
 /** Bots in the world, their roles, and the ledger of what they should receive. */
@@ -144,6 +149,7 @@ export class Crowd {
       lost: 0,
       late: 0,
       duplicated: 0,
+      missedInResync: 0,
     };
   }
 
@@ -351,6 +357,10 @@ export class Crowd {
   }
 
   #receive(bot: Bot, event: BotEvent): void {
+    if (event.type === "stream.resync") {
+      this.#excuse(bot);
+      return;
+    }
     if (event.type === "room.look" && event.id !== undefined) {
       const sentAt = this.#looks.get(bot)?.shift();
       if (sentAt !== undefined) this.#report.senderLatencies.push(event.at - sentAt);
@@ -373,5 +383,20 @@ export class Crowd {
       expectation.otherSeen = true;
       this.#report.otherLatencies.push(latency);
     }
+  }
+
+  /**
+   * `bot` was told it missed frames: what it was still waiting for is no longer expected (only
+   * what was published after the resync is), and its pending looks are answered by the resync's
+   * fresh snapshot rather than one each.
+   */
+  #excuse(bot: Bot): void {
+    for (const expectation of this.#ledger.values()) {
+      if (expectation.expected.has(bot) && !expectation.received.has(bot)) {
+        expectation.expected.delete(bot);
+        this.#report.missedInResync++;
+      }
+    }
+    this.#looks.delete(bot);
   }
 }

@@ -38,6 +38,8 @@ export interface TrafficSummary {
   late: number;
   /** Deliveries that arrived more than once. */
   duplicated: number;
+  /** Expected deliveries a `stream.resync` told the player it had missed (announced, not lost). */
+  missedInResync: number;
 }
 
 /** A stretch of traffic as the reports show it. */
@@ -51,5 +53,6 @@ export function trafficSummary(traffic: TrafficReport): TrafficSummary {
     lost: traffic.lost,
     late: traffic.late,
     duplicated: traffic.duplicated,
+    missedInResync: traffic.missedInResync,
   };
 }
