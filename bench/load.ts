@@ -89,6 +89,13 @@ function pooled(reports: TrafficReport[]): TrafficReport {
     late: sum((r) => r.late),
     duplicated: sum((r) => r.duplicated),
     missedInResync: sum((r) => r.missedInResync),
+    lostTo: {
+      players: sum((r) => r.lostTo.players),
+      streamClosed: sum((r) => r.lostTo.streamClosed),
+      says: sum((r) => r.lostTo.says),
+      whispers: sum((r) => r.lostTo.whispers),
+      looks: sum((r) => r.lostTo.looks),
+    },
   };
 }
 

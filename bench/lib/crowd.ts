@@ -56,6 +56,12 @@ export interface TrafficReport {
    * back after too long): the protocol announces that gap, so it is not counted as lost.
    */
   missedInResync: number;
+  /**
+   * Who the lost deliveries were for, to tell a server that dropped frames from a reader that
+   * was not reading: how many players, how many of them had no open stream at the end, and how
+   * many deliveries each kind of event lost.
+   */
+  lostTo: { players: number; streamClosed: number; says: number; whispers: number; looks: number };
 }
 
 /** Bots in the world, their roles, and the ledger of what they should receive. */
@@ -150,6 +156,7 @@ export class Crowd {
       late: 0,
       duplicated: 0,
       missedInResync: 0,
+      lostTo: { players: 0, streamClosed: 0, says: 0, whispers: 0, looks: 0 },
     };
   }
 
@@ -234,6 +241,7 @@ export class Crowd {
     }
     report.lost = this.#missing();
     report.late = missingAtSettle - report.lost;
+    report.lostTo = this.#lostTo();
     for (const expectation of this.#ledger.values()) {
       for (const count of expectation.received.values()) report.duplicated += count - 1;
     }
@@ -252,6 +260,28 @@ export class Crowd {
       if (!this.#quiet.has(bot)) missing += pending.length;
     }
     return missing;
+  }
+
+  /** Who the deliveries still missing were for (see `TrafficReport.lostTo`). */
+  #lostTo(): TrafficReport["lostTo"] {
+    const players = new Set<Bot>();
+    const lostTo = { players: 0, streamClosed: 0, says: 0, whispers: 0, looks: 0 };
+    for (const expectation of this.#ledger.values()) {
+      for (const bot of expectation.expected) {
+        if (this.#quiet.has(bot) || expectation.received.has(bot)) continue;
+        players.add(bot);
+        if (expectation.kind === "say") lostTo.says++;
+        else lostTo.whispers++;
+      }
+    }
+    for (const [bot, pending] of this.#looks) {
+      if (this.#quiet.has(bot) || pending.length === 0) continue;
+      players.add(bot);
+      lostTo.looks += pending.length;
+    }
+    lostTo.players = players.size;
+    for (const bot of players) if (bot.ended !== undefined) lostTo.streamClosed++;
+    return lostTo;
   }
 
   #pick(list: Bot[]): Bot | undefined {

@@ -40,6 +40,8 @@ export interface TrafficSummary {
   duplicated: number;
   /** Expected deliveries a `stream.resync` told the player it had missed (announced, not lost). */
   missedInResync: number;
+  /** Who the lost deliveries were for (only when some were lost). */
+  lostTo?: TrafficReport["lostTo"];
 }
 
 /** A stretch of traffic as the reports show it. */
@@ -54,5 +56,6 @@ export function trafficSummary(traffic: TrafficReport): TrafficSummary {
     late: traffic.late,
     duplicated: traffic.duplicated,
     missedInResync: traffic.missedInResync,
+    ...(traffic.lost > 0 ? { lostTo: traffic.lostTo } : {}),
   };
 }
