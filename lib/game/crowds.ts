@@ -84,6 +84,16 @@ export class CrowdNews {
   }
 
   /**
+   * Takes back that `name` fell silent (`"silent"`) or stirred (`"stirred"`) in `room`, if that
+   * news still waits for the batch; whether it did. (The room may have emptied below crowded
+   * since: the opposite news then cancels it here rather than going out before it.)
+   */
+  takeBack(room: string, kind: "silent" | "stirred", name: string): boolean {
+    const news = this.#rooms.get(room);
+    return news !== undefined && cancel(news[kind], name);
+  }
+
+  /**
    * The `room.crowd` event for each room with news, and forgets the news. `present` says how
    * many players are in a room now.
    */

@@ -290,6 +290,8 @@ export class Game implements CommandContext {
       this.#crowds.fellSilent(player.room, player.name);
       return;
     }
+    // Stirred in a batch not sent yet: silent again, as the room last heard; nothing to tell.
+    if (this.#crowds.takeBack(player.room, "stirred", player.name)) return;
     this.toRoom(player.room, {
       type: "system.notice",
       data: {
@@ -309,6 +311,8 @@ export class Game implements CommandContext {
       this.#crowds.stirred(player.room, player.name);
       return;
     }
+    // Fell silent in a batch not sent yet: back before the room heard of it; nothing to tell.
+    if (this.#crowds.takeBack(player.room, "silent", player.name)) return;
     this.toRoom(player.room, {
       type: "system.notice",
       data: {

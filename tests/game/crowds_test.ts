@@ -118,3 +118,26 @@ Deno.test("in a crowded room players falling silent and stirring again are told 
     batch({ stirred: [names[0]], left: [names[1]], present: inRoom - 1 }),
   ]);
 });
+
+Deno.test("a player who fell silent in a crowded room and is back after it thinned is not told as silent after the fact", async () => {
+  await using test = await testGame();
+  const ann = await test.join("Ann", "arkham.station");
+  const others = [];
+  for (let n = 0; n < CROWDED; n++) others.push(await test.join(letters(n), "arkham.station"));
+  test.game.flushCrowds();
+  ann.events();
+  const [dropping, going] = others.map((player) => present(player, "a crowded player").state);
+  if (dropping === undefined || going === undefined) throw new Error("no crowd");
+  test.game.linkdead(dropping, Date.now()); // crowded: waits for the batch
+  test.game.move(going, "arkham.garrison_st"); // no longer crowded
+  test.game.returned(dropping); // back before the batch went: nothing to tell
+  test.game.flushCrowds();
+  const told = ann.events().flatMap((event) =>
+    event.type === "system.notice"
+      ? [event.data.code]
+      : event.type === "room.crowd"
+      ? [`crowd silent=${event.data.silent} stirred=${event.data.stirred}`]
+      : []
+  );
+  assertEquals(told, [`crowd silent= stirred=`]);
+});
