@@ -70,6 +70,22 @@ function verb(names, more, me, one, many) {
 }
 
 /**
+ * A crowded room's batch line for one kind of news ("Bob, Cat and 3 others arrive."), or none
+ * when it names nobody but the player.
+ * @param {string[]} names
+ * @param {number} more
+ * @param {string} me
+ * @param {[string, string]} verbs the verb for one, and for several
+ * @param {string} rest what follows the verb
+ * @param {Line["kind"]} kind
+ * @returns {Line[]}
+ */
+function crowdLine(names, more, me, [one, many], rest, kind) {
+  const who = crowdNames(names, more, me);
+  return who ? [line(`${who} ${verb(names, more, me, one, many)}${rest}.`, kind)] : [];
+}
+
+/**
  * The lines an event adds to the output (none for events that only update the panel).
  * @param {string} type
  * @param {any} data
@@ -126,44 +142,28 @@ export function linesFor(type, data, me) {
           : `${opening(data.who)} leaves.`,
         "movement",
       )];
-    case "room.crowd": {
-      const lines = [];
-      const arrived = crowdNames(data.arrived, data.moreArrived, me);
-      if (arrived) {
-        lines.push(
-          line(
-            `${arrived} ${verb(data.arrived, data.moreArrived, me, "arrives", "arrive")}.`,
-            "movement",
-          ),
-        );
-      }
-      const left = crowdNames(data.left, data.moreLeft, me);
-      if (left) {
-        lines.push(
-          line(`${left} ${verb(data.left, data.moreLeft, me, "leaves", "leave")}.`, "movement"),
-        );
-      }
-      // Linkdead news (absent from batches written before it was gathered too).
-      const silentNames = data.silent ?? [];
-      const silent = crowdNames(silentNames, data.moreSilent ?? 0, me);
-      if (silent) {
-        const verbs = verb(silentNames, data.moreSilent ?? 0, me, "falls", "fall");
-        lines.push(line(`${silent} ${verbs} silent and still, gaze fixed on nothing.`, "notice"));
-      }
-      const stirredNames = data.stirred ?? [];
-      const stirred = crowdNames(stirredNames, data.moreStirred ?? 0, me);
-      if (stirred) {
-        const verbs = verb(
-          stirredNames,
+    case "room.crowd":
+      // Linkdead news is absent from batches written before it was gathered too.
+      return [
+        ...crowdLine(data.arrived, data.moreArrived, me, ["arrives", "arrive"], "", "movement"),
+        ...crowdLine(data.left, data.moreLeft, me, ["leaves", "leave"], "", "movement"),
+        ...crowdLine(
+          data.silent ?? [],
+          data.moreSilent ?? 0,
+          me,
+          ["falls", "fall"],
+          " silent and still, gaze fixed on nothing",
+          "notice",
+        ),
+        ...crowdLine(
+          data.stirred ?? [],
           data.moreStirred ?? 0,
           me,
-          "blinks and stirs",
-          "blink and stir",
-        );
-        lines.push(line(`${stirred} ${verbs} again.`, "notice"));
-      }
-      return lines;
-    }
+          ["blinks and stirs", "blink and stir"],
+          " again",
+          "notice",
+        ),
+      ];
     case "chat.ooc":
       return [line(`[OOC] ${data.from}: ${data.text}`, "ooc")];
     case "party.say":
