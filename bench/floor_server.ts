@@ -2,6 +2,10 @@
  * The floor: a bare `Deno.serve` broadcaster. Each publish encodes one frame and enqueues it into
  * every open stream — nothing else. The real-time core is measured against this.
  *
+ * For the realistic mix (`bench/mix_bench.ts`) it also takes one request per command, as the game
+ * does: `POST /bench/send?seq=S&sent=T&fanout=F` encodes one frame and enqueues it into the next F
+ * streams in turn (round robin over the streams in the order they opened).
+ *
  * @module
  */
 // deno-lint-ignore-file no-console
@@ -10,6 +14,10 @@ import { memory, paced, wallClock } from "./pace.ts";
 
 const encoder = new TextEncoder();
 const streams = new Set<ReadableStreamDefaultController<Uint8Array>>();
+/** The same streams in the order they opened, for `/bench/send`'s round robin. */
+const inTurn: ReadableStreamDefaultController<Uint8Array>[] = [];
+let turn = 0;
+let id = 0;
 const hello = encoder.encode(
   'retry: 2000\nevent: stream.hello\ndata: {"player":"bench","resumed":false}\n\n',
 );
@@ -24,7 +32,6 @@ const server = Deno.serve({
   if (url.pathname === "/bench/publish") {
     const count = Number(url.searchParams.get("count"));
     const rate = Number(url.searchParams.get("rate"));
-    let id = 0;
     await paced(count, rate, (seq) => {
       id++;
       const data = JSON.stringify({ from: "bench", text: `${seq} ${wallClock()}` });
@@ -33,15 +40,29 @@ const server = Deno.serve({
     });
     return Response.json({ published: count });
   }
+  if (url.pathname === "/bench/send") {
+    const fanout = Number(url.searchParams.get("fanout"));
+    const text = `${url.searchParams.get("seq")} ${url.searchParams.get("sent")}`;
+    const frame = encoder.encode(
+      `id: ${++id}\nevent: room.say\ndata: ${JSON.stringify({ from: "bench", text })}\n\n`,
+    );
+    for (let i = 0; i < fanout && inTurn.length > 0; i++) {
+      turn %= inTurn.length;
+      inTurn[turn++]?.enqueue(frame);
+    }
+    return new Response(null, { status: 202 });
+  }
   let controller: ReadableStreamDefaultController<Uint8Array>;
   const body = new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
       streams.add(c);
+      inTurn.push(c);
       c.enqueue(hello);
     },
     cancel() {
       streams.delete(controller);
+      inTurn.splice(inTurn.indexOf(controller), 1);
     },
   });
   return new Response(body, { headers: { "content-type": "text/event-stream" } });
@@ -50,5 +71,6 @@ const server = Deno.serve({
 Deno.addSignalListener("SIGTERM", () => {
   for (const controller of streams) controller.close();
   streams.clear();
+  inTurn.length = 0;
   server.shutdown();
 });

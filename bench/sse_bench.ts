@@ -31,7 +31,7 @@ import { delay } from "@std/async/delay";
 import { flag, has } from "./lib/args.ts";
 import { registerPlayers } from "./lib/accounts.ts";
 import { JsonLines } from "./lib/lines.ts";
-import { cpuMs, rssBytes } from "./lib/proc.ts";
+import { cpuByThread, cpuByThreadSince, cpuMs, rssBytes, type ThreadCpu } from "./lib/proc.ts";
 import { startBenchServer } from "./lib/server.ts";
 import { paced, wallClock } from "./pace.ts";
 
@@ -56,6 +56,8 @@ interface Result {
   duplicated: number;
   cpuMsTotal: number;
   cpuUsPerDelivery: number;
+  /** The measured phase's CPU by kind of thread (main JavaScript thread, V8 workers, Tokio). */
+  cpuByThread: Record<string, ThreadCpu>;
   rssBaselineBytes: number;
   rssBytes: number;
   rssPerStreamBytes: number;
@@ -68,9 +70,15 @@ interface Result {
   endedCleanAfterShutdown: number;
 }
 
+/** MYTHOS_BENCH_CPU_PROFILE=<dir>: the floor and the core write V8 CPU profiles there too. */
+const PROFILE_DIR = Deno.env.get("MYTHOS_BENCH_CPU_PROFILE");
+
 function spawn(script: string, args: string[], env: Record<string, string>): Deno.ChildProcess {
+  const profile = PROFILE_DIR === undefined || script === "sse_load_client.ts"
+    ? []
+    : ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`];
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", new URL(script, HERE).pathname, ...args],
+    args: ["run", "--allow-all", ...profile, new URL(script, HERE).pathname, ...args],
     env: { NO_COLOR: "1", ...env },
     stdin: "null",
     stdout: "piped",
@@ -159,6 +167,7 @@ async function measure(server: "floor" | "core" | "game"): Promise<Result> {
   await delay(500);
 
   const cpuBefore = await cpuMs(child.pid);
+  const threadsBefore = await cpuByThread(child.pid);
   const publishStarted = performance.now();
   const published = await fetch(`${base}/bench/publish?count=${EVENTS}&rate=${RATE}`, {
     method: "POST",
@@ -171,6 +180,7 @@ async function measure(server: "floor" | "core" | "game"): Promise<Result> {
   );
   const elapsedSeconds = (performance.now() - publishStarted) / 1000;
   const cpuAfter = await cpuMs(child.pid);
+  const threadsAfter = await cpuByThread(child.pid);
   const rssAfter = await rssBytes(child.pid);
   const memoryAfter = await (await fetch(`${base}/bench/memory`)).json();
 
@@ -191,6 +201,7 @@ async function measure(server: "floor" | "core" | "game"): Promise<Result> {
   return {
     server,
     ...deliveryFigures(received, elapsedSeconds, cpuAfter - cpuBefore),
+    cpuByThread: cpuByThreadSince(threadsBefore, threadsAfter),
     rssBaselineBytes,
     rssBytes: rssAfter,
     rssPerStreamBytes: Math.round((rssAfter - rssBaselineBytes) / STREAMS),
@@ -210,12 +221,18 @@ async function measure(server: "floor" | "core" | "game"): Promise<Result> {
   };
 }
 
+/** The game's V8 heap in use and committed, from `/admin/status`. */
+async function heapOf(server: { status(): Promise<Record<string, unknown>> }) {
+  return (await server.status()).memory as { heapUsed: number; heapTotal: number };
+}
+
 /** The room mode's subject: the whole game, measured as `measure()` measures the core. */
 async function measureGame(): Promise<Result> {
   const { server, cookies, cookiesFile } = await startGame();
   try {
     await delay(500);
     const rssBaselineBytes = await rssBytes(server.child.pid);
+    const memoryBaseline = await heapOf(server);
     const client = spawn(
       "sse_load_client.ts",
       [server.url.origin, String(STREAMS), String(EVENTS)],
@@ -231,6 +248,7 @@ async function measureGame(): Promise<Result> {
     // Arrivals in the crowded room are announced at the next flush; let them settle.
     await delay(2000);
     const cpuBefore = await cpuMs(server.child.pid);
+    const threadsBefore = await cpuByThread(server.child.pid);
     const rssStreams = await rssBytes(server.child.pid);
     const started = performance.now();
     await speak(server.url, cookies);
@@ -241,7 +259,9 @@ async function measureGame(): Promise<Result> {
     );
     const elapsedSeconds = (performance.now() - started) / 1000;
     const cpuAfter = await cpuMs(server.child.pid);
+    const threadsAfter = await cpuByThread(server.child.pid);
     const rssAfter = await rssBytes(server.child.pid);
+    const memoryAfter = await heapOf(server);
     const stopped = await server.stop("SIGTERM");
     const ended = await clientLines.wait((line) => line.phase === "ended", 30_000, "streams ended")
       .catch(() => ({ shutdownFrames: 0, endedAfterShutdown: 0 }));
@@ -255,12 +275,17 @@ async function measureGame(): Promise<Result> {
     return {
       server: "game",
       ...deliveryFigures(received, elapsedSeconds, cpuAfter - cpuBefore),
+      cpuByThread: cpuByThreadSince(threadsBefore, threadsAfter),
       rssBaselineBytes,
       // What the connected players hold, measured as the floor's is: after the traffic.
       rssBytes: Math.max(rssAfter, rssStreams),
       rssPerStreamBytes: Math.round((Math.max(rssAfter, rssStreams) - rssBaselineBytes) / STREAMS),
-      heapUsedPerStreamBytes: 0,
-      heapTotalPerStreamBytes: 0,
+      heapUsedPerStreamBytes: Math.round(
+        (memoryAfter.heapUsed - memoryBaseline.heapUsed) / STREAMS,
+      ),
+      heapTotalPerStreamBytes: Math.round(
+        (memoryAfter.heapTotal - memoryBaseline.heapTotal) / STREAMS,
+      ),
       heapSpaces: {},
       exitMs: Math.round(stopped.ms),
       exitCode: stopped.code,
@@ -341,6 +366,19 @@ const passed = checks.cpuPerDeliveryRatio.value <= 1.2 &&
   core.exitCode === 0 &&
   core.endedCleanAfterShutdown === core.streams;
 
+/**
+ * The CPU per delivery spent by the threads `pick` names, user / system, in µs (from the round
+ * whose CPU per delivery was least). The main thread runs JavaScript and Deno's HTTP server; the
+ * others are V8's workers (concurrent marking, sweeping, compiling) and Tokio's.
+ */
+function threadShare(result: Result, pick: (name: string) => boolean): string {
+  const threads = Object.entries(result.cpuByThread).filter(([name]) => pick(name));
+  const perDelivery = (ms: number) => ((ms * 1000) / result.delivered).toFixed(1);
+  const user = threads.reduce((total, [, cpu]) => total + cpu.userMs, 0);
+  const system = threads.reduce((total, [, cpu]) => total + cpu.systemMs, 0);
+  return `${perDelivery(user)} / ${perDelivery(system)}`;
+}
+
 const rows: [string, string | number, string | number, string][] = [
   ["deliveries/s", core.deliveriesPerSecond, floor.deliveriesPerSecond, ""],
   ["latency p50 (ms)", core.p50Ms, floor.p50Ms, ""],
@@ -350,6 +388,18 @@ const rows: [string, string | number, string | number, string][] = [
     core.cpuUsPerDelivery,
     floor.cpuUsPerDelivery,
     `ratio ${checks.cpuPerDeliveryRatio.value} <= 1.2`,
+  ],
+  [
+    "  of which deno threads (JS, HTTP), user / sys (µs)",
+    threadShare(core, (name) => name === "deno"),
+    threadShare(floor, (name) => name === "deno"),
+    "",
+  ],
+  [
+    "  of which other threads, user / sys (µs)",
+    threadShare(core, (name) => name !== "deno"),
+    threadShare(floor, (name) => name !== "deno"),
+    "",
   ],
   [
     "RSS per stream (KiB)",

@@ -41,6 +41,21 @@ export async function capGenerator(): Promise<CpuShare> {
   return { server: `0-${cores - 1}`, generator };
 }
 
+/**
+ * Lets `pid`, a server under test started by a generator already capped (a child inherits its
+ * parent's cores), use every core again. Does nothing where {@linkcode capGenerator} could not cap.
+ */
+export async function uncap(pid: number): Promise<void> {
+  const cores = navigator.hardwareConcurrency;
+  if (cores < 2) return;
+  try {
+    await Deno.stat(TASKSET);
+  } catch {
+    return;
+  }
+  await taskset(`0-${cores - 1}`, pid);
+}
+
 /** Sets the CPU affinity of every thread of `pid`. */
 async function taskset(cpus: string, pid: number): Promise<void> {
   const { success, stderr } = await new Deno.Command(TASKSET, {
