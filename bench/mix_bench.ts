@@ -10,8 +10,9 @@
  *
  * The floor: the bare `Deno.serve` broadcaster (`floor_server.ts`) with N streams, taking the same
  * number of commands at the same rate, one HTTP request each (`/bench/send`), and delivering the
- * same number of frames in all (each request fanned out to its share of the game's deliveries).
- * So the two differ by what the game does per command and per delivery, not by how many.
+ * same number of frames in all (each request fanned out to its share of the game's deliveries;
+ * frames, not bytes: the floor's are all short lines). So the two differ by what the game does per
+ * command and per delivery, not by how many.
  *
  * Reported beside each other, per round (rounds alternate, game first): server CPU per command
  * and per delivery, RSS per player or stream, delivery latency. The game's own targets are the

@@ -38,6 +38,8 @@ interface Sample {
   atMinutes: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** V8's committed heap: with RSS and the heap in use, tells V8's slack from memory outside it. */
+  heapTotalBytes: number;
   tasks: number;
   subscribers: number;
   streams: number;
@@ -113,6 +115,7 @@ let passed = false;
         atMinutes: (performance.now() - started) / 60_000,
         rssBytes: usage.rssBytes,
         heapUsedBytes: (status.memory as { heapUsed: number }).heapUsed,
+        heapTotalBytes: (status.memory as { heapTotal: number }).heapTotal,
         tasks: (status.tasks as unknown[]).length,
         subscribers: bus.subscribers,
         streams: (status.streams as { open: number }).open,
@@ -183,6 +186,7 @@ let passed = false;
   const least = (values: number[]) => Math.min(...values);
   const rss = drift((sample) => sample.rssBytes, median);
   const heap = drift((sample) => sample.heapUsedBytes, least);
+  const heapCommitted = drift((sample) => sample.heapTotalBytes, median);
   const heapPerCharacter = drift(
     (sample) => sample.heapUsedBytes / Math.max(1, sample.inWorld),
     least,
@@ -215,6 +219,12 @@ let passed = false;
       secondHalfMiB: round(heap.end / 2 ** 20, 1),
       slopeMiBPerMinute: round(heap.perMinute / 2 ** 20, 3),
       drift: round(heap.driftShare, 4),
+    },
+    heapCommitted: {
+      firstHalfMiB: round(heapCommitted.level / 2 ** 20, 1),
+      secondHalfMiB: round(heapCommitted.end / 2 ** 20, 1),
+      slopeMiBPerMinute: round(heapCommitted.perMinute / 2 ** 20, 3),
+      drift: round(heapCommitted.driftShare, 4),
     },
     heapPerCharacter: {
       firstHalfKiB: round(heapPerCharacter.level / 1024, 2),
