@@ -54,11 +54,14 @@ try {
         "--reporter=dot",
         `--junit-path=${report}`,
       ],
-      stdout: "null",
-      stderr: "null",
+      // Kept, so a run that fails with no failing test named (a file that would not load, an
+      // error between tests, a crash) still says why.
+      stdout: "piped",
+      stderr: "piped",
     }).output();
     durations.push(Math.round(performance.now() - started));
     const xml = await Deno.readTextFile(report).catch(() => "");
+    let named = 0;
     // Each failing test case is a <testcase ...> element with a <failure> inside.
     for (
       const match of xml.matchAll(
@@ -67,11 +70,21 @@ try {
     ) {
       const name = unescapeXml(`${match[2]} > ${match[1]}`);
       failures.set(name, (failures.get(name) ?? 0) + 1);
+      named++;
       // Why it failed, so a failure that happens once in three runs can be understood.
       const why = unescapeXml(`${match[3]} ${match[4]}`).replace(/\s+/g, " ").trim();
       console.error(`  run ${run}: ${name}: ${why.slice(0, 600)}`);
     }
-    if (!result.success) failedRuns++;
+    if (!result.success) {
+      failedRuns++;
+      if (named === 0) {
+        console.error(`  run ${run} failed with no failing test named; the last lines it wrote:`);
+        for (const output of [result.stdout, result.stderr]) {
+          const lines = new TextDecoder().decode(output).trimEnd().split("\n");
+          for (const line of lines.slice(-30)) console.error(`    ${line}`);
+        }
+      }
+    }
     console.error(
       `run ${run}/${runs}: ${result.success ? "passed" : "FAILED"} in ${durations.at(-1)} ms`,
     );
