@@ -24,9 +24,13 @@ export const PAGE_PASSWORD = "correct horse battery";
 
 /**
  * Starts the server as a process on `port` with its data in `dataDir`; NPCs stay put and the
- * clock stands still, so what a test sees is what its players did.
+ * clock stands still, so what a test sees is what its players did. `env` adds settings.
  */
-export async function startGameServer(port: number, dataDir: string): Promise<ServerProcess> {
+export async function startGameServer(
+  port: number,
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   const server = spawnServer({
     env: {
       MYTHOS_PORT: String(port),
@@ -34,6 +38,7 @@ export async function startGameServer(port: number, dataDir: string): Promise<Se
       MYTHOS_PUBLIC_URL: `http://127.0.0.1:${port}`,
       MYTHOS_NPC_TICK_MS: "3600000",
       MYTHOS_CLOCK_MS_PER_HOUR: "3600000",
+      ...env,
     },
   });
   await server.waitForLog((entry) => entry.msg === "listening");
@@ -123,13 +128,16 @@ export interface GameAndBrowser extends AsyncDisposable {
   browser: TestBrowser;
 }
 
-/** Starts a server with fresh data and launches Chromium: `await using game = await gameAndBrowser()`. */
-export async function gameAndBrowser(): Promise<GameAndBrowser> {
+/**
+ * Starts a server with fresh data (and `env`'s settings) and launches Chromium:
+ * `await using game = await gameAndBrowser()`.
+ */
+export async function gameAndBrowser(env: Record<string, string> = {}): Promise<GameAndBrowser> {
   const stack = new AsyncDisposableStack();
   try {
     const data = stack.use(await tempDir());
     const port = freePort();
-    const server = stack.use(await startGameServer(port, data.path));
+    const server = stack.use(await startGameServer(port, data.path, env));
     const browser = stack.use(await launchBrowser());
     const moved = stack.move();
     return {
