@@ -34,6 +34,7 @@ import { JsonLines } from "./lib/lines.ts";
 import { cpuByThread, cpuByThreadSince, cpuMs, rssBytes, type ThreadCpu } from "./lib/proc.ts";
 import { trafficSummary } from "./lib/report.ts";
 import { startBenchServer } from "./lib/server.ts";
+import { spawnScript } from "./lib/spawn.ts";
 import { round } from "./lib/stats.ts";
 import { wallClock } from "./pace.ts";
 
@@ -42,7 +43,6 @@ const RATE = flag("rate", 100);
 const SECONDS = flag("seconds", 30);
 const ROUNDS = flag("rounds", 2);
 const verbose = has("verbose");
-const HERE = new URL(".", import.meta.url);
 
 /** What one round measured of one server. */
 interface MixResult {
@@ -110,23 +110,16 @@ async function measureGame(): Promise<MixResult> {
 
 /** The floor taking `commands` requests at the game's rate, delivering `deliveries` frames. */
 async function measureFloor(commands: number, deliveries: number): Promise<MixResult> {
-  const spawn = (script: string, args: string[], env: Record<string, string>) =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", new URL(script, HERE).pathname, ...args],
-      env: { NO_COLOR: "1", ...env },
-      stdin: "null",
-      stdout: "piped",
-      stderr: verbose ? "inherit" : "null",
-    }).spawn();
-  const child = spawn("floor_server.ts", [], { PORT: "0" });
+  const child = spawnScript("floor_server.ts", [], { env: { PORT: "0" }, verbose });
   const serverLines = new JsonLines(child.stdout);
   const listening = await serverLines.wait((line) => line.msg === "listening", 30_000, "listening");
   const base = `http://127.0.0.1:${listening.port}`;
   await uncap(child.pid);
   await delay(500);
   const rssBaseline = await rssBytes(child.pid);
-  const client = spawn("sse_load_client.ts", [base, String(PLAYERS), String(commands)], {
-    BENCH_EXPECTED: String(deliveries),
+  const client = spawnScript("sse_load_client.ts", [base, String(PLAYERS), String(commands)], {
+    env: { BENCH_EXPECTED: String(deliveries) },
+    verbose,
   });
   const clientLines = new JsonLines(client.stdout);
   try {

@@ -33,6 +33,7 @@ import { registerPlayers } from "./lib/accounts.ts";
 import { JsonLines } from "./lib/lines.ts";
 import { cpuByThread, cpuByThreadSince, cpuMs, rssBytes, type ThreadCpu } from "./lib/proc.ts";
 import { startBenchServer } from "./lib/server.ts";
+import { spawnScript } from "./lib/spawn.ts";
 import { paced, wallClock } from "./pace.ts";
 
 const ROOM = has("room");
@@ -41,7 +42,6 @@ const RATE = flag("rate", ROOM ? 20 : 10);
 const EVENTS = flag("events", 300);
 const ROUNDS = flag("rounds", 2);
 const SPEAKERS = flag("speakers", 10);
-const HERE = new URL(".", import.meta.url);
 const verbose = has("verbose");
 
 interface Result {
@@ -74,16 +74,9 @@ interface Result {
 const PROFILE_DIR = Deno.env.get("MYTHOS_BENCH_CPU_PROFILE");
 
 function spawn(script: string, args: string[], env: Record<string, string>): Deno.ChildProcess {
-  const profile = PROFILE_DIR === undefined || script === "sse_load_client.ts"
-    ? []
-    : ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`];
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", ...profile, new URL(script, HERE).pathname, ...args],
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: verbose ? "inherit" : "null",
-  }).spawn();
+  // The stream reader is the load generator, not a subject: never profiled.
+  const profileDir = script === "sse_load_client.ts" ? undefined : PROFILE_DIR;
+  return spawnScript(script, args, { env, verbose, profileDir });
 }
 
 /** The delivery figures of a round, from the load client's `received` line and the server's CPU. */
