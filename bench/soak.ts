@@ -191,6 +191,13 @@ let passed = false;
     (sample) => sample.heapUsedBytes / Math.max(1, sample.inWorld),
     least,
   );
+  /** A drift as the report shows it, in MiB. */
+  const inMiB = (drifted: ReturnType<typeof drift>) => ({
+    firstHalfMiB: round(drifted.level / 2 ** 20, 1),
+    secondHalfMiB: round(drifted.end / 2 ** 20, 1),
+    slopeMiBPerMinute: round(drifted.perMinute / 2 ** 20, 3),
+    drift: round(drifted.driftShare, 4),
+  });
   passed = Math.abs(rss.driftShare) <= 0.05 && Math.abs(heapPerCharacter.driftShare) <= 0.05 &&
     settled.subscribers === stillOnline && settled.streams === stillOnline &&
     settled.inWorld === stillOnline && settled.tasks === baselineTasks && traffic.errors === 0;
@@ -208,24 +215,9 @@ let passed = false;
     lost: traffic.lost,
     duplicated: traffic.duplicated,
     missedInResync: traffic.missedInResync,
-    rss: {
-      firstHalfMiB: round(rss.level / 2 ** 20, 1),
-      secondHalfMiB: round(rss.end / 2 ** 20, 1),
-      slopeMiBPerMinute: round(rss.perMinute / 2 ** 20, 3),
-      drift: round(rss.driftShare, 4),
-    },
-    heap: {
-      firstHalfMiB: round(heap.level / 2 ** 20, 1),
-      secondHalfMiB: round(heap.end / 2 ** 20, 1),
-      slopeMiBPerMinute: round(heap.perMinute / 2 ** 20, 3),
-      drift: round(heap.driftShare, 4),
-    },
-    heapCommitted: {
-      firstHalfMiB: round(heapCommitted.level / 2 ** 20, 1),
-      secondHalfMiB: round(heapCommitted.end / 2 ** 20, 1),
-      slopeMiBPerMinute: round(heapCommitted.perMinute / 2 ** 20, 3),
-      drift: round(heapCommitted.driftShare, 4),
-    },
+    rss: inMiB(rss),
+    heap: inMiB(heap),
+    heapCommitted: inMiB(heapCommitted),
     heapPerCharacter: {
       firstHalfKiB: round(heapPerCharacter.level / 1024, 2),
       secondHalfKiB: round(heapPerCharacter.end / 1024, 2),
