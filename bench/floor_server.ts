@@ -62,7 +62,8 @@ const server = Deno.serve({
     },
     cancel() {
       streams.delete(controller);
-      inTurn.splice(inTurn.indexOf(controller), 1);
+      const index = inTurn.indexOf(controller);
+      if (index !== -1) inTurn.splice(index, 1);
     },
   });
   return new Response(body, { headers: { "content-type": "text/event-stream" } });

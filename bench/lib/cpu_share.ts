@@ -29,13 +29,9 @@ const TASKSET = "/usr/bin/taskset";
  * `taskset` is there; otherwise leaves it where it is and says why.
  */
 export async function capGenerator(): Promise<CpuShare> {
+  const why = await whyNotPinned();
+  if (why !== undefined) return { server: "shared", generator: "shared", note: why };
   const cores = navigator.hardwareConcurrency;
-  if (cores < 2) return { server: "shared", generator: "shared", note: "one core" };
-  try {
-    await Deno.stat(TASKSET);
-  } catch {
-    return { server: "shared", generator: "shared", note: "no taskset (util-linux)" };
-  }
   const generator = cores === 2 ? "1" : `1-${cores - 1}`;
   await taskset(generator, Deno.pid);
   return { server: `0-${cores - 1}`, generator };
@@ -46,14 +42,19 @@ export async function capGenerator(): Promise<CpuShare> {
  * parent's cores), use every core again. Does nothing where {@linkcode capGenerator} could not cap.
  */
 export async function uncap(pid: number): Promise<void> {
-  const cores = navigator.hardwareConcurrency;
-  if (cores < 2) return;
+  if (await whyNotPinned() !== undefined) return;
+  await taskset(`0-${navigator.hardwareConcurrency - 1}`, pid);
+}
+
+/** Why processes cannot be pinned to cores here, or `undefined` when they can. */
+async function whyNotPinned(): Promise<string | undefined> {
+  if (navigator.hardwareConcurrency < 2) return "one core";
   try {
     await Deno.stat(TASKSET);
+    return undefined;
   } catch {
-    return;
+    return "no taskset (util-linux)";
   }
-  await taskset(`0-${cores - 1}`, pid);
 }
 
 /** Sets the CPU affinity of every thread of `pid`. */
