@@ -91,6 +91,8 @@ async function measureGame(): Promise<MixResult> {
   const cpu = usage.cpuMs - cpuBefore;
   const summary = trafficSummary(traffic);
   for (const bot of crowd.bots) bot.drop();
+  // Stopped, not killed, so a server profiled with MYTHOS_BENCH_CPU_PROFILE writes its profile.
+  await server.stop("SIGTERM");
   return {
     server: "game",
     commands: traffic.commands,
