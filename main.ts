@@ -9,7 +9,7 @@
  */
 
 import { Accounts } from "./lib/accounts/accounts.ts";
-import { Sessions } from "./lib/accounts/sessions.ts";
+import { Sessions, SINGLE_PROCESS_SESSION_MEMORY_MS } from "./lib/accounts/sessions.ts";
 import { LoginThrottle } from "./lib/accounts/throttle.ts";
 import {
   type Config,
@@ -143,7 +143,11 @@ export async function startServer(
     node.startTasks(throttle);
 
     const sessionDeps = {
-      sessions: new Sessions(store),
+      // One process sees every logout and password change, so it may trust a session it read a
+      // moment ago; a cluster node may not (another node may have ended it).
+      sessions: new Sessions(store, {
+        rememberMs: config.role === "all" ? SINGLE_PROCESS_SESSION_MEMORY_MS : 0,
+      }),
       store,
       secureCookies: config.publicUrl.protocol === "https:",
     };

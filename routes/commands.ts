@@ -10,7 +10,7 @@ import { WORLD_AWAY } from "../lib/cluster/world_client.ts";
 import type { Submission } from "../lib/game/game.ts";
 import { HttpError } from "../lib/http/errors.ts";
 import { readJsonObject } from "../lib/http/requests.ts";
-import { currentAccount, type SessionDeps } from "./session.ts";
+import { currentAccountId, type SessionDeps } from "./session.ts";
 
 /** Runs a player's command: the game itself, or an edge forwarding it to the world node. */
 export interface CommandRunner {
@@ -38,8 +38,8 @@ export interface CommandDeps extends SessionDeps {
 export function commandRoutes(deps: CommandDeps): Hono {
   const app = new Hono();
   app.post("/api/commands", async (c) => {
-    const account = await currentAccount(c, deps);
-    if (account === undefined) {
+    const accountId = await currentAccountId(c, deps);
+    if (accountId === undefined) {
       await c.req.raw.body?.cancel();
       throw new HttpError(401, "unauthorized", "Log in first");
     }
@@ -64,7 +64,7 @@ export function commandRoutes(deps: CommandDeps): Hono {
         "Idempotency-Key must be 8 to 64 letters, digits, '-' or '_'",
       );
     }
-    const result = await deps.game.submit(account.id, command, { idempotencyKey });
+    const result = await deps.game.submit(accountId, command, { idempotencyKey });
     if (result.accepted) return c.json({ accepted: true }, 202);
     if (result.reason === "rate_limited") {
       const seconds = String(Math.max(1, Math.ceil(result.retryAfterMs / 1000)));

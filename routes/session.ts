@@ -6,7 +6,12 @@
 
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from "../lib/accounts/sessions.ts";
+import {
+  type Session,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+  type Sessions,
+} from "../lib/accounts/sessions.ts";
 import type { AccountRecord, Store } from "../lib/store/store.ts";
 
 /** What resolving a session needs. */
@@ -61,6 +66,25 @@ export async function currentSession(
   c: Context,
   deps: SessionDeps,
 ): Promise<{ account: AccountRecord; sessionKey: string } | undefined> {
+  const session = await currentSessionOnly(c, deps);
+  if (session === undefined) return undefined;
+  const account = await deps.store.getAccount(session.accountId);
+  return account === undefined ? undefined : { account, sessionKey: session.key };
+}
+
+/**
+ * The id of the account the request's session belongs to, without reading the account: what
+ * every command needs, on the hottest path. (Accounts are never deleted, so a live session's
+ * account exists.)
+ */
+export async function currentAccountId(
+  c: Context,
+  deps: SessionDeps,
+): Promise<string | undefined> {
+  return (await currentSessionOnly(c, deps))?.accountId;
+}
+
+async function currentSessionOnly(c: Context, deps: SessionDeps): Promise<Session | undefined> {
   const id = sessionId(c);
   const session = await deps.sessions.resolve(id);
   if (session === undefined) {
@@ -68,6 +92,5 @@ export async function currentSession(
     return undefined;
   }
   if (session.refreshed && id !== undefined) setSessionCookie(c, deps, id);
-  const account = await deps.store.getAccount(session.accountId);
-  return account === undefined ? undefined : { account, sessionKey: session.key };
+  return session;
 }
