@@ -50,8 +50,8 @@ export interface PlayerState {
   newcomer: boolean;
   /** What `look <player>` shows of it (`describe`). */
   description: string | undefined;
-  /** The party it belongs to, if any (kept across restarts). */
-  party: string | undefined;
+  /** The party it belongs to, if any (kept across restarts); changed by `World.setParty`. */
+  readonly party: string | undefined;
   /** The party it was last invited to, and by whom (until it accepts or the game restarts). */
   invitedTo: { party: string; by: string } | undefined;
   /** The id of the player it follows, if any. */
@@ -111,6 +111,8 @@ export class World {
   /** Players whose position or stats changed since their last save. */
   readonly #dirty = new Set<PlayerState>();
   readonly #playersByName = new Map<string, PlayerState>();
+  /** Players in the world by party, so a party's members are found without a scan. */
+  readonly #parties = new Map<string, Set<PlayerState>>();
   readonly #roomPlayers = new Map<string, Set<PlayerState>>();
   readonly #items = new Map<string, ItemState>();
   readonly #npcs = new Map<string, NpcState>();
@@ -298,6 +300,7 @@ export class World {
     this.#players.set(player.id, player);
     this.#playersByName.set(player.name.toLowerCase(), player);
     this.#roomSet(room).add(player);
+    this.#joinParty(player);
     // Placed elsewhere than saved (its room is gone from the world files): save the new place.
     if (room !== record.room) this.markDirty(player);
     return player;
@@ -331,6 +334,7 @@ export class World {
     this.#playersByName.delete(player.name.toLowerCase());
     this.#dirty.delete(player);
     this.#leaveRoom(player);
+    this.#leaveParty(player);
     return player;
   }
 
@@ -450,9 +454,31 @@ export class World {
 
   /** The members of `party` in the world, by name. */
   partyOf(party: string | undefined): PlayerState[] {
-    if (party === undefined) return [];
-    return [...this.#players.values()].filter((player) => player.party === party)
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const members = party === undefined ? undefined : this.#parties.get(party);
+    if (members === undefined) return [];
+    return [...members].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Puts a player into `party`, or out of any with `undefined`. */
+  setParty(player: PlayerState, party: string | undefined): void {
+    const inWorld = this.#players.get(player.id) === player;
+    if (inWorld) this.#leaveParty(player);
+    (player as { party: string | undefined }).party = party;
+    if (inWorld) this.#joinParty(player);
+  }
+
+  #joinParty(player: PlayerState): void {
+    if (player.party === undefined) return;
+    const members = this.#parties.get(player.party) ?? new Set();
+    members.add(player);
+    this.#parties.set(player.party, members);
+  }
+
+  #leaveParty(player: PlayerState): void {
+    if (player.party === undefined) return;
+    const members = this.#parties.get(player.party);
+    members?.delete(player);
+    if (members?.size === 0) this.#parties.delete(player.party);
   }
 
   /** Whether a room can be seen in: not dark, or a lit light is carried or lies there. */

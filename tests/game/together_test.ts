@@ -137,8 +137,12 @@ Deno.test("party members hear where each other are when anyone in the party move
   }];
   assertEquals(wheres(ann.events()), [apart]);
   assertEquals(wheres(bob.events()), [apart]);
+  const saved = test.game.world.record(bob.state, undefined);
   await test.game.leave(bob.state.id, "quit");
   assertEquals(wheres(ann.events()), [[{ name: "Ann", room: "arkham.station" }]]);
   await ann.run("look");
   assertEquals(wheres(ann.events()), [], "a look says nothing of the party");
+  test.game.enter(saved);
+  assertEquals(wheres(ann.events()), [apart], "back in the world, still in the party");
+  assertEquals(test.game.world.partyOf(saved.party).map((member) => member.name), ["Ann", "Bob"]);
 });

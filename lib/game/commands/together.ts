@@ -132,10 +132,10 @@ function accept(game: CommandContext, player: PlayerState): void {
   const host = game.world.player(invitation.by);
   // The party is the inviter's: made when the first guest accepts.
   if (host !== undefined && host.party === undefined && host.id === invitation.party) {
-    host.party = invitation.party;
+    game.world.setParty(host, invitation.party);
     game.changed(host);
   }
-  player.party = invitation.party;
+  game.world.setParty(player, invitation.party);
   game.changed(player);
   game.partyWhere(invitation.party);
   toParty(game, invitation.party, `${player.name} joins the party.`);
@@ -145,7 +145,7 @@ function leaveParty(game: CommandContext, player: PlayerState): void {
   const party = player.party;
   if (party === undefined) return;
   toParty(game, party, `${player.name} leaves the party.`);
-  player.party = undefined;
+  game.world.setParty(player, undefined);
   game.changed(player);
   game.partyWhere(party);
   // The one who left no longer sees the others on the map.
