@@ -203,8 +203,14 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
   }
 
   #takeFrame(): Frame | undefined {
-    const queued = this.#head?.shift();
-    if (queued !== undefined) return queued;
+    const head = this.#head;
+    if (head !== undefined) {
+      const queued = head.shift();
+      // Emptied, it must go: `ready` would otherwise say a frame waits, and the event stream
+      // would be pulled again and again for nothing (twice per frame delivered).
+      if (head.length === 0) this.#head = undefined;
+      if (queued !== undefined) return queued;
+    }
     if (this.#closed) return undefined;
     const frame = this.#mailbox?.next(this.#cursor, this.#ending?.drainUntil);
     if (frame !== undefined) {

@@ -413,3 +413,25 @@ Deno.test("a greeting made at an earlier id (an edge's, from the world) is follo
   assertEquals(later.take(), undefined);
   bus.close();
 });
+
+Deno.test("a subscription is ready only while a frame waits, its greeting included", () => {
+  // An event stream asks Deno to pull again whenever `ready` says so: a subscription that stayed
+  // ready after its greeting was pulled twice for every frame it delivered.
+  const bus = new EventBus();
+  bus.open("ann");
+  const greeting = [
+    snapshotFrame({ type: "world.time", data: { hour: 8, daypart: "morning" } }),
+    snapshotFrame({ type: "world.time", data: { hour: 9, daypart: "morning" } }),
+  ];
+  using subscription = bus.subscribe("ann", { greeting: () => greeting });
+  assert(subscription.ready);
+  assertEquals(subscription.take()?.type, "world.time");
+  assert(subscription.ready, "one greeting frame still waits");
+  assertEquals(subscription.take()?.type, "world.time");
+  assertEquals(subscription.ready, false, "the greeting is all taken");
+  bus.publish(say("one"), { to: "player", key: "ann" });
+  assert(subscription.ready);
+  assertEquals(subscription.take()?.type, "room.say");
+  assertEquals(subscription.ready, false);
+  bus.close();
+});
