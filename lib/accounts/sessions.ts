@@ -96,11 +96,14 @@ export class Sessions {
     const id = encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)));
     const now = this.#now();
     const expiresAt = now + SESSION_TTL_MS;
-    await this.#store.putSession(await hashId(id), {
+    const key = await hashId(id);
+    await this.#store.putSession(key, {
       accountId,
       expiresAt,
       createdAt: new Date(now).toISOString(),
     });
+    // The page opens its event stream right after logging in: no need to read it back.
+    this.#remember(id, { key, accountId, expiresAt, checkedAt: now });
     return { id, expiresAt };
   }
 

@@ -64,6 +64,17 @@ Deno.test("the single process trusts a session it read a moment ago, and forgets
   assertEquals((await sessions.resolve(elsewhere.id))?.accountId, "account-2");
 });
 
+Deno.test("a session just created is remembered: the stream the page opens next need not read it", async () => {
+  await using dir = await tempDir();
+  await using store = await KvStore.open(dir.path);
+  const sessions = new Sessions(store, { rememberMs: 30_000 });
+  const created = await sessions.create("account-1");
+  await store.deleteSessionsOf("account-1");
+  assertEquals((await sessions.resolve(created.id))?.accountId, "account-1");
+  await sessions.delete(created.id);
+  assertEquals(await sessions.resolve(created.id), undefined);
+});
+
 Deno.test("a remembered session still expires and is still extended on time", async () => {
   await using dir = await tempDir();
   await using store = await KvStore.open(dir.path);
