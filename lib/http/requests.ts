@@ -54,45 +54,15 @@ export async function readJsonObject(
       "Send the body as JSON (Content-Type: application/json)",
     );
   }
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > maxBytes) {
+  const declaredLength = c.req.header("content-length");
+  if (Number(declaredLength ?? "0") > maxBytes) {
     await c.req.raw.body?.cancel();
     throw new HttpError(413, "payload_too_large", `The body must be at most ${maxBytes} bytes`);
   }
-  const body = c.req.raw.body;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (body !== null) {
-    // While the body arrives the connection is in its body phase: too slow, and it is closed.
-    using _reading = connectionOf(c)?.readingBody();
-    const reader = body.getReader();
-    while (true) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        throw new ClientGoneError("The client went away while sending the request body", {
-          cause: error,
-        });
-      }
-      if (chunk.done) break;
-      size += chunk.value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw new HttpError(413, "payload_too_large", `The body must be at most ${maxBytes} bytes`);
-      }
-      chunks.push(chunk.value);
-    }
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readBody(c, maxBytes, declaredLength !== undefined);
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    value = JSON.parse(UTF8.decode(bytes));
   } catch {
     throw new HttpError(400, "bad_json", "The body is not valid JSON");
   }
@@ -100,6 +70,61 @@ export async function readJsonObject(
     throw new HttpError(400, "bad_json", "The body must be a JSON object");
   }
   return value as Record<string, unknown>;
+}
+
+/** Decodes a body strictly (no replacement characters); one for all, as it keeps no state. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The body's bytes, at most `maxBytes`. A body whose length was declared (and checked against the
+ * limit) is read in one go; one sent in chunks is read chunk by chunk and refused once it is too
+ * long. While it arrives the connection is in its body phase: too slow, and it is closed.
+ */
+async function readBody(c: Context, maxBytes: number, declared: boolean): Promise<Uint8Array> {
+  const body = c.req.raw.body;
+  if (body === null) return new Uint8Array(0);
+  using _reading = connectionOf(c)?.readingBody();
+  if (declared) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await c.req.raw.bytes();
+    } catch (error) {
+      throw new ClientGoneError("The client went away while sending the request body", {
+        cause: error,
+      });
+    }
+    if (bytes.byteLength > maxBytes) {
+      throw new HttpError(413, "payload_too_large", `The body must be at most ${maxBytes} bytes`);
+    }
+    return bytes;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  while (true) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      throw new ClientGoneError("The client went away while sending the request body", {
+        cause: error,
+      });
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new HttpError(413, "payload_too_large", `The body must be at most ${maxBytes} bytes`);
+    }
+    chunks.push(chunk.value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /** The connection a request came on (`undefined` for `app.request()` in tests). */
