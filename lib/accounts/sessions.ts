@@ -96,14 +96,18 @@ export class Sessions {
     const id = encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)));
     const now = this.#now();
     const expiresAt = now + SESSION_TTL_MS;
+    const deletions = this.#deletions;
     const key = await hashId(id);
     await this.#store.putSession(key, {
       accountId,
       expiresAt,
       createdAt: new Date(now).toISOString(),
     });
-    // The page opens its event stream right after logging in: no need to read it back.
-    this.#remember(id, { key, accountId, expiresAt, checkedAt: now });
+    // The page opens its event stream right after logging in: no need to read it back (unless
+    // a "log out everywhere" ran meanwhile and may have ended it).
+    if (deletions === this.#deletions) {
+      this.#remember(id, { key, accountId, expiresAt, checkedAt: now });
+    }
     return { id, expiresAt };
   }
 
