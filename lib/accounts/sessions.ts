@@ -142,25 +142,32 @@ export class Sessions {
 
   /** Ends every session of `accountId` except the one stored under `keepKey`; returns how many. */
   async deleteAllOf(accountId: string, keepKey?: string): Promise<number> {
-    this.#deletions++;
-    for (const [id, session] of this.#remembered) {
-      if (session.accountId === accountId && session.key !== keepKey) this.#remembered.delete(id);
-    }
-    try {
-      return await this.#store.deleteSessionsOf(accountId, keepKey);
-    } finally {
-      this.#deletions++;
-    }
+    return await this.#deleting(() => {
+      for (const [id, session] of this.#remembered) {
+        if (session.accountId === accountId && session.key !== keepKey) this.#remembered.delete(id);
+      }
+      return this.#store.deleteSessionsOf(accountId, keepKey);
+    });
   }
 
   /** Ends the session `id`. */
   async delete(id: string | undefined): Promise<void> {
     if (id === undefined || !SESSION_ID.test(id)) return;
-    this.#deletions++;
-    const key = this.#remembered.get(id)?.key ?? await hashId(id);
-    this.#remembered.delete(id);
-    try {
+    await this.#deleting(async () => {
+      const key = this.#remembered.get(id)?.key ?? await hashId(id);
+      this.#remembered.delete(id);
       await this.#store.deleteSession(key);
+    });
+  }
+
+  /**
+   * Runs a deletion, counted before and after, so that a session read or created meanwhile (it
+   * may be one deleted) is not remembered.
+   */
+  async #deleting<T>(deletion: () => Promise<T>): Promise<T> {
+    this.#deletions++;
+    try {
+      return await deletion();
     } finally {
       this.#deletions++;
     }

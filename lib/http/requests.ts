@@ -89,9 +89,7 @@ async function readBody(c: Context, maxBytes: number, declared: boolean): Promis
     try {
       bytes = await c.req.raw.bytes();
     } catch (error) {
-      throw new ClientGoneError("The client went away while sending the request body", {
-        cause: error,
-      });
+      throw clientGone(error);
     }
     if (bytes.byteLength > maxBytes) {
       throw new HttpError(413, "payload_too_large", `The body must be at most ${maxBytes} bytes`);
@@ -106,9 +104,7 @@ async function readBody(c: Context, maxBytes: number, declared: boolean): Promis
     try {
       chunk = await reader.read();
     } catch (error) {
-      throw new ClientGoneError("The client went away while sending the request body", {
-        cause: error,
-      });
+      throw clientGone(error);
     }
     if (chunk.done) break;
     size += chunk.value.byteLength;
@@ -125,6 +121,11 @@ async function readBody(c: Context, maxBytes: number, declared: boolean): Promis
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+/** What a failed read of the body means: the client went away mid-request. */
+function clientGone(cause: unknown): ClientGoneError {
+  return new ClientGoneError("The client went away while sending the request body", { cause });
 }
 
 /** The connection a request came on (`undefined` for `app.request()` in tests). */
