@@ -242,13 +242,13 @@ export const SETTINGS = {
     "MYTHOS_HISTORY_FRAMES",
     1024,
     { min: 16, max: 1_000_000 },
-    "events kept per player for `Last-Event-ID` replay; also each stream's buffer bound",
+    "events kept per log (each player's, each occupied room's, the broadcasts') for `Last-Event-ID` replay; also each stream's buffer bound",
   ),
   historyBytes: integer(
     "MYTHOS_HISTORY_BYTES",
     1_048_576,
     { min: 4096, max: 1_073_741_824 },
-    "bytes kept per player for replay; also each stream's buffer bound",
+    "bytes kept per log for replay; also each stream's buffer bound",
   ),
   historyMs: integer(
     "MYTHOS_HISTORY_MS",

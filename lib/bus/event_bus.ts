@@ -4,8 +4,9 @@
  * {@linkcode Subscription}.
  *
  * Publishing is synchronous and never waits for a subscriber: it assigns the id, encodes the frame
- * once, and appends it to each recipient's mailbox, so its cost grows with the recipients, not
- * with everyone connected. Ids are assigned here and nowhere else.
+ * once, and stores it once — in the broadcast log, in the topic's log, or in the addressed
+ * players' mailboxes — then wakes the recipients' readers, so its cost grows with the recipients,
+ * not with everyone connected. Ids are assigned here and nowhere else.
  *
  * @module
  */
@@ -90,7 +91,7 @@ export interface BusStats {
   bufferedFrames: number;
   /** Bytes of those frames. */
   bufferedBytes: number;
-  /** Bytes of replay history kept: every mailbox's own log plus the broadcast log, once. */
+  /** Bytes of replay history kept: every mailbox's own log plus the broadcast and topic logs, once each. */
   historyBytes: number;
   /** The newest event id given out. */
   lastId: number;
@@ -113,10 +114,16 @@ const RESYNC_BEHIND = resync("fell too far behind");
 const RESYNC_EXPIRED = resync("missed events are no longer kept");
 const RESYNC_UNKNOWN = resync("unrecognised Last-Event-ID");
 
+/** A topic (a room): who is in it and the frames published to it, stored once for them all. */
+interface Topic {
+  readonly members: Set<Mailbox>;
+  readonly log: FrameLog;
+}
+
 /** Routes game events to mailboxes and hands out subscriptions. */
 export class EventBus {
   readonly #mailboxes = new Map<string, Mailbox>();
-  readonly #topics = new Map<string, Set<Mailbox>>();
+  readonly #topics = new Map<string, Topic>();
   readonly #limits: HistoryLimits;
   readonly #now: () => number;
   /** Frames addressed to everyone, stored once. */
@@ -232,10 +239,14 @@ export class EventBus {
   /** Adds `key` to `topic` (a room); events to the topic reach it from now on. */
   joinTopic(key: string, topic: string): void {
     const mailbox = this.#require(key);
-    mailbox.addTopic(topic);
-    const members = this.#topics.get(topic) ?? new Set();
-    members.add(mailbox);
-    this.#topics.set(topic, members);
+    let shared = this.#topics.get(topic);
+    if (shared === undefined) {
+      // An empty topic keeps no log: a room's history starts again when someone enters it.
+      shared = { members: new Set(), log: new FrameLog(this.#limits, this.#lastId) };
+      this.#topics.set(topic, shared);
+    }
+    mailbox.addTopic(topic, shared.log);
+    shared.members.add(mailbox);
     this.#onOperation?.({ op: "join", after: this.#lastId, key, topic });
   }
 
@@ -249,7 +260,7 @@ export class EventBus {
 
   /** The keys in `topic`. */
   members(topic: string): string[] {
-    return [...(this.#topics.get(topic) ?? [])].map((mailbox) => mailbox.key);
+    return [...(this.#topics.get(topic)?.members ?? [])].map((mailbox) => mailbox.key);
   }
 
   /**
@@ -355,7 +366,8 @@ export class EventBus {
         frame = makeFrame(address.except);
         this.#broadcast.push(frame);
         for (const mailbox of this.#mailboxes.values()) {
-          if (mailbox.key !== address.except) mailbox.notify();
+          if (mailbox.key !== address.except) mailbox.notify(id);
+          else mailbox.passOver(undefined, this.#broadcast.end - 1);
         }
         break;
       }
@@ -374,11 +386,23 @@ export class EventBus {
         }
         break;
       }
-      case "topic":
-        for (const mailbox of this.#topics.get(address.topic) ?? []) {
-          if (mailbox.key !== address.except) deliver(mailbox);
+      case "topic": {
+        // Stored once in the topic's log; each member's mailbox only wakes its readers.
+        const topic = this.#topics.get(address.topic);
+        if (topic === undefined) break;
+        const skipped = address.except === undefined
+          ? undefined
+          : this.#mailboxes.get(address.except);
+        const skips = skipped !== undefined && topic.members.has(skipped);
+        if (topic.members.size === (skips ? 1 : 0)) break;
+        frame = makeFrame(address.except);
+        topic.log.push(frame);
+        for (const mailbox of topic.members) {
+          if (mailbox !== skipped) mailbox.notify(id);
         }
+        if (skips) skipped.passOver(skipped.membership(address.topic), topic.log.end - 1);
         break;
+      }
     }
     if (frame === undefined) return undefined;
     this.#published++;
@@ -430,6 +454,7 @@ export class EventBus {
     let bufferedFrames = 0;
     let bufferedBytes = 0;
     let historyBytes = this.#broadcast.bytes;
+    for (const topic of this.#topics.values()) historyBytes += topic.log.bytes;
     for (const mailbox of this.#mailboxes.values()) {
       historyBytes += mailbox.bytes;
       for (const subscription of mailbox.subscriptions) {
@@ -469,9 +494,9 @@ export class EventBus {
 
   #leave(mailbox: Mailbox, topic: string): void {
     mailbox.removeTopic(topic);
-    const members = this.#topics.get(topic);
-    if (members === undefined) return;
-    members.delete(mailbox);
-    if (members.size === 0) this.#topics.delete(topic);
+    const shared = this.#topics.get(topic);
+    if (shared === undefined) return;
+    shared.members.delete(mailbox);
+    if (shared.members.size === 0) this.#topics.delete(topic);
   }
 }

@@ -1,11 +1,13 @@
 /**
  * A mailbox: what one recipient (a player) is sent, shared by all of their subscriptions.
  *
- * A recipient's frames are those in its own log (addressed to it alone, or to a topic it was in)
- * merged by id with the bus's shared broadcast log from the moment the mailbox opened. Together
- * they are the `Last-Event-ID` replay window and every subscription's buffer: a subscription is a
- * {@linkcode Cursor} into them, so a slow reader costs no memory of its own. When a frame is
- * evicted before a cursor has passed it, that subscription has fallen too far behind.
+ * A recipient's frames are those in its own log (addressed to it alone, or to a list of players),
+ * merged by id with the bus's shared broadcast log from the moment the mailbox opened and with the
+ * stretch of each topic's shared log (a room's) from when it joined the topic to when it left. A
+ * frame is stored once however many receive it. Together they are the `Last-Event-ID` replay
+ * window and every subscription's buffer: a subscription is a {@linkcode Cursor} into them, so a
+ * slow reader costs no memory of its own. When a frame is evicted before a cursor has passed it,
+ * that subscription has fallen too far behind.
  *
  * @module
  */
@@ -16,13 +18,39 @@ import type { Subscription } from "./subscription.ts";
 
 export type { HistoryLimits } from "./frame_log.ts";
 
-/** A position in a mailbox: the next sequence number in its own log and in the broadcast log. */
+/**
+ * A mailbox's stretch of a topic's shared log: the frames published to the topic while the
+ * recipient was in it.
+ */
+export interface Membership {
+  /** The topic (a room). */
+  readonly topic: string;
+  /** The topic's log, shared by everyone in it. */
+  readonly log: FrameLog;
+  /** Sequence number in `log` of the first frame published after joining. */
+  readonly from: number;
+  /** Sequence number in `log` after the last frame published before leaving (while in it: none). */
+  until: number | undefined;
+  /** The topic's newest id when the recipient left: the stretch's frames are no newer. */
+  untilId: number | undefined;
+}
+
+/** A position in a mailbox: the next sequence number in each of the logs it merges. */
 export interface Cursor {
   /** Next sequence number in the mailbox's own log. */
   own: number;
   /** Next sequence number in the shared broadcast log. */
   all: number;
+  /** Next sequence number in each topic stretch (one not listed: its start). */
+  topics: Map<Membership, number>;
 }
+
+/**
+ * Topics left that a mailbox keeps for replay and slow readers; leaving one more drops the
+ * oldest (a reconnect from before it resyncs). A player walks through a room in a few commands,
+ * so this covers more than a reconnect's worth of walking.
+ */
+const PAST_TOPICS_KEPT = 8;
 
 /** What one recipient is sent. Created by the event bus. */
 export class Mailbox {
@@ -30,12 +58,19 @@ export class Mailbox {
   readonly key: string;
   // Most mailboxes have one subscription and a topic or two: small arrays cost less per player
   // than sets, and players are many.
-  #topics: string[] | undefined;
+  #memberships: Membership[] = [];
   #subscriptions: Subscription[] = [];
   readonly #own: FrameLog;
   readonly #broadcast: FrameLog;
   /** Where in the broadcast log this mailbox began: earlier broadcasts were not sent to it. */
   readonly #broadcastFrom: number;
+  /** The newest id of a topic stretch no longer kept: a resume from before it resyncs. */
+  #forgottenUpTo: number;
+  /**
+   * The newest id sent to this recipient through a shared log, whether or not that log still
+   * keeps it (a room's log may evict a frame before the recipient's own would have).
+   */
+  #sharedLastId: number;
 
   /**
    * @param broadcast The bus's shared log of frames addressed to everyone.
@@ -47,11 +82,17 @@ export class Mailbox {
     this.#own = new FrameLog(limits, floorId);
     this.#broadcast = broadcast;
     this.#broadcastFrom = broadcast.end;
+    this.#forgottenUpTo = floorId;
+    this.#sharedLastId = floorId;
   }
 
   /** Topics (rooms) the recipient belongs to. */
   get topics(): readonly string[] {
-    return this.#topics ?? [];
+    const topics: string[] = [];
+    for (const membership of this.#memberships) {
+      if (membership.until === undefined) topics.push(membership.topic);
+    }
+    return topics;
   }
 
   /** Live subscriptions reading this mailbox. */
@@ -59,41 +100,33 @@ export class Mailbox {
     return this.#subscriptions;
   }
 
-  /** Bytes of the mailbox's own log (broadcasts are counted once, by the bus). */
+  /** Bytes of the mailbox's own log (broadcasts and topics are counted once, by the bus). */
   get bytes(): number {
     return this.#own.bytes;
   }
 
   /** The id of the newest frame sent to this recipient (or the floor when none was). */
   get lastId(): number {
-    let last = this.#own.lastId;
-    const broadcast = this.#broadcast;
-    for (
-      let seq = broadcast.end - 1;
-      seq >= Math.max(broadcast.start, this.#broadcastFrom);
-      seq--
-    ) {
-      const frame = broadcast.at(seq);
-      if (frame?.except === this.key) continue;
-      if (frame?.id !== undefined && frame.id > last) last = frame.id;
-      break;
-    }
-    return last;
+    return Math.max(this.#own.lastId, this.#sharedLastId);
   }
 
-  /** Adds `topic`; returns whether it was new. */
-  addTopic(topic: string): boolean {
-    this.#topics ??= [];
-    if (this.#topics.includes(topic)) return false;
-    this.#topics.push(topic);
+  /** Joins `topic`, whose shared log is `log`; returns whether it was new. */
+  addTopic(topic: string, log: FrameLog): boolean {
+    if (this.#current(topic) !== undefined) return false;
+    this.#memberships.push({ topic, log, from: log.end, until: undefined, untilId: undefined });
     return true;
   }
 
-  /** Removes `topic`; returns whether it was there. */
+  /**
+   * Leaves `topic`; returns whether it was there. Its stretch is kept for replay and for readers
+   * that have not reached its end, up to {@linkcode PAST_TOPICS_KEPT} stretches.
+   */
   removeTopic(topic: string): boolean {
-    const index = this.#topics?.indexOf(topic) ?? -1;
-    if (index === -1) return false;
-    this.#topics?.splice(index, 1);
+    const membership = this.#current(topic);
+    if (membership === undefined) return false;
+    membership.until = membership.log.end;
+    membership.untilId = membership.log.lastId;
+    this.#dropPast();
     return true;
   }
 
@@ -111,11 +144,16 @@ export class Mailbox {
   /** Appends a frame addressed to this recipient and wakes the subscriptions. */
   push(frame: Frame): void {
     this.#own.push(frame);
-    this.notify();
+    this.#wake();
   }
 
-  /** Wakes the subscriptions: a frame was added here or to the broadcast log. */
-  notify(): void {
+  /** Wakes the subscriptions: the frame with id `id` was added to the broadcast log or a topic's. */
+  notify(id: number): void {
+    this.#sharedLastId = id;
+    this.#wake();
+  }
+
+  #wake(): void {
     // A subscription may detach while being notified (it fell behind), so walk a stable list.
     const subscriptions = this.#subscriptions;
     if (subscriptions.length === 1) subscriptions[0]?.notify();
@@ -124,7 +162,9 @@ export class Mailbox {
 
   /** A cursor after everything sent so far: live frames only. */
   cursorAtEnd(): Cursor {
-    return { own: this.#own.end, all: this.#broadcast.end };
+    const topics = new Map<Membership, number>();
+    for (const membership of this.#memberships) topics.set(membership, this.#end(membership));
+    return { own: this.#own.end, all: this.#broadcast.end, topics };
   }
 
   /**
@@ -134,40 +174,82 @@ export class Mailbox {
   resumeCursor(lastEventId: number): Cursor | undefined {
     const broadcast = this.#broadcast;
     if (lastEventId > this.lastId || lastEventId < this.#own.lostUpTo) return undefined;
+    if (lastEventId < this.#forgottenUpTo) return undefined;
     const broadcastEvicted = broadcast.start > this.#broadcastFrom;
     if (broadcastEvicted && lastEventId < broadcast.lostUpTo) return undefined;
+    const topics = new Map<Membership, number>();
+    for (const membership of this.#memberships) {
+      const { log, from } = membership;
+      // Frames of the stretch were evicted: resumable only from after the newest of them.
+      const lost = this.#lostOf(membership);
+      if (lost !== undefined && lastEventId < lost) return undefined;
+      const at = Math.max(from, log.firstAfter(lastEventId));
+      topics.set(membership, Math.min(at, this.#end(membership)));
+    }
     return {
       own: this.#own.firstAfter(lastEventId),
       all: Math.max(this.#broadcastFrom, broadcast.firstAfter(lastEventId)),
+      topics,
     };
   }
 
   /** Whether frames at or after `cursor` have been evicted: the reader fell too far behind. */
   isBehind(cursor: Cursor): boolean {
-    return cursor.own < this.#own.start || cursor.all < this.#broadcast.start;
+    if (cursor.own < this.#own.start || cursor.all < this.#broadcast.start) return true;
+    for (const membership of this.#memberships) {
+      const at = cursor.topics.get(membership) ?? membership.from;
+      if (at < membership.log.start && at < this.#end(membership)) return true;
+    }
+    return false;
   }
 
   /**
    * Takes the next frame for this recipient at `cursor` (advancing it), stopping at `until`:
-   * the older of the two logs' next frames, skipping broadcasts that excepted this recipient.
+   * the oldest of the logs' next frames, skipping shared frames that excepted this recipient.
    */
   next(cursor: Cursor, until?: Cursor): Frame | undefined {
     const own = cursor.own < (until?.own ?? this.#own.end) ? this.#own.at(cursor.own) : undefined;
+    let best = own;
+    let source: Membership | "own" | "all" | undefined = own === undefined ? undefined : "own";
     const allEnd = until?.all ?? this.#broadcast.end;
-    let broadcast: Frame | undefined;
     while (cursor.all < allEnd) {
-      broadcast = this.#broadcast.at(cursor.all);
-      if (broadcast?.except !== this.key) break;
-      broadcast = undefined;
+      const broadcast = this.#broadcast.at(cursor.all);
+      if (broadcast?.except !== this.key) {
+        if (
+          broadcast !== undefined && (best === undefined || (broadcast.id ?? 0) < (best.id ?? 0))
+        ) {
+          best = broadcast;
+          source = "all";
+        }
+        break;
+      }
       cursor.all++;
     }
-    if (broadcast === undefined && own === undefined) return undefined;
-    if (broadcast === undefined || (own !== undefined && (own.id ?? 0) < (broadcast.id ?? 0))) {
-      cursor.own++;
-      return own;
+    for (const membership of this.#memberships) {
+      const end = this.#limit(membership, until);
+      let at = cursor.topics.get(membership) ?? membership.from;
+      const start = at;
+      while (at < end) {
+        const frame = membership.log.at(at);
+        // An evicted frame (the reader fell behind) stops the stretch here, as it does the others.
+        if (frame === undefined) break;
+        if (frame.except !== this.key) {
+          if (best === undefined || (frame.id ?? 0) < (best.id ?? 0)) {
+            best = frame;
+            source = membership;
+          }
+          break;
+        }
+        at++;
+      }
+      if (at !== start) cursor.topics.set(membership, at);
     }
-    cursor.all++;
-    return broadcast;
+    if (source === "own") cursor.own++;
+    else if (source === "all") cursor.all++;
+    else if (source !== undefined) {
+      cursor.topics.set(source, (cursor.topics.get(source) ?? source.from) + 1);
+    }
+    return best;
   }
 
   /** Whether a frame for this recipient is waiting at `cursor` (before `until`). */
@@ -177,6 +259,12 @@ export class Mailbox {
     for (let seq = cursor.all; seq < allEnd; seq++) {
       if (this.#broadcast.at(seq)?.except !== this.key) return true;
     }
+    for (const membership of this.#memberships) {
+      const end = this.#limit(membership, until);
+      for (let seq = cursor.topics.get(membership) ?? membership.from; seq < end; seq++) {
+        if (membership.log.at(seq)?.except !== this.key) return true;
+      }
+    }
     return false;
   }
 
@@ -184,18 +272,123 @@ export class Mailbox {
   pending(cursor: Cursor, until?: Cursor): { frames: number; bytes: number } {
     let frames = 0;
     let bytes = 0;
-    const ownEnd = until?.own ?? this.#own.end;
-    for (let seq = cursor.own; seq < ownEnd; seq++) {
-      frames++;
-      bytes += this.#own.at(seq)?.bytes.byteLength ?? 0;
-    }
-    const allEnd = until?.all ?? this.#broadcast.end;
-    for (let seq = cursor.all; seq < allEnd; seq++) {
-      const frame = this.#broadcast.at(seq);
-      if (frame === undefined || frame.except === this.key) continue;
-      frames++;
-      bytes += frame.bytes.byteLength;
+    const count = (log: FrameLog, from: number, end: number) => {
+      for (let seq = from; seq < end; seq++) {
+        const frame = log.at(seq);
+        if (frame === undefined || frame.except === this.key) continue;
+        frames++;
+        bytes += frame.bytes.byteLength;
+      }
+    };
+    count(this.#own, cursor.own, until?.own ?? this.#own.end);
+    count(this.#broadcast, cursor.all, until?.all ?? this.#broadcast.end);
+    for (const membership of this.#memberships) {
+      const at = cursor.topics.get(membership) ?? membership.from;
+      count(membership.log, at, this.#limit(membership, until));
     }
     return { frames, bytes };
+  }
+
+  /** The membership of `topic` the recipient is in now, if any. */
+  #current(topic: string): Membership | undefined {
+    return this.#memberships.find((m) => m.topic === topic && m.until === undefined);
+  }
+
+  /** Sequence number after the stretch's last frame (so far, while still in the topic). */
+  #end(membership: Membership): number {
+    return membership.until ?? membership.log.end;
+  }
+
+  /** Where reading the stretch stops: its end, or `until`'s position in it when earlier. */
+  #limit(membership: Membership, until: Cursor | undefined): number {
+    const end = this.#end(membership);
+    if (until === undefined) return end;
+    // A stretch begun after the drain point holds nothing to drain.
+    return Math.min(end, until.topics.get(membership) ?? membership.from);
+  }
+
+  /** The id of the newest frame for this recipient in `log` from `start` to `end`, if any. */
+  #lastIdIn(log: FrameLog, start: number, end: number): number | undefined {
+    for (let seq = end - 1; seq >= start; seq--) {
+      const frame = log.at(seq);
+      if (frame !== undefined && frame.except !== this.key) return frame.id;
+    }
+    return undefined;
+  }
+
+  /** The id of the newest frame of a stretch (still kept) for this recipient, if any. */
+  #lastIdOf(membership: Membership): number | undefined {
+    const { log, from } = membership;
+    return this.#lastIdIn(log, Math.max(from, log.start), this.#end(membership));
+  }
+
+  /**
+   * Up to which id frames of a stretch were evicted from its log (so a resume from before it
+   * cannot be served), or `undefined` when none was.
+   */
+  #lostOf(membership: Membership): number | undefined {
+    const { log, from } = membership;
+    if (log.start <= from) return undefined;
+    // Frames evicted after the recipient left were not in its stretch.
+    return Math.min(log.lostUpTo, membership.untilId ?? Infinity);
+  }
+
+  /**
+   * A shared frame at `seq` of the broadcast log (`membership` undefined) or of a topic's log
+   * skips this recipient: readers caught up to it step over it at once, so a long run of frames
+   * not for them (their own arrivals and words) never makes them look fallen behind.
+   */
+  passOver(membership: Membership | undefined, seq: number): void {
+    for (const subscription of this.#subscriptions) {
+      const cursor = subscription.cursor;
+      if (membership === undefined) {
+        if (cursor.all === seq) cursor.all = seq + 1;
+      } else if ((cursor.topics.get(membership) ?? membership.from) === seq) {
+        cursor.topics.set(membership, seq + 1);
+      }
+    }
+  }
+
+  /** The current stretch of `topic`, if the recipient is in it. */
+  membership(topic: string): Membership | undefined {
+    return this.#current(topic);
+  }
+
+  /**
+   * Drops the stretches of topics left that need not be kept: those with nothing for this
+   * recipient, those wholly evicted from their log, and the oldest beyond
+   * {@linkcode PAST_TOPICS_KEPT}. A subscription that has not read a dropped stretch to its end
+   * fell too far behind; a resume from before its end resyncs.
+   */
+  #dropPast(): void {
+    let past = 0;
+    for (const membership of this.#memberships) if (membership.until !== undefined) past++;
+    const kept: Membership[] = [];
+    for (const membership of this.#memberships) {
+      const until = membership.until;
+      if (until === undefined) {
+        kept.push(membership);
+        continue;
+      }
+      const lastId = this.#lastIdOf(membership);
+      const lost = this.#lostOf(membership);
+      const empty = lastId === undefined && lost === undefined;
+      const evicted = membership.log.start >= until;
+      if (!empty && !evicted && past <= PAST_TOPICS_KEPT) {
+        kept.push(membership);
+        continue;
+      }
+      past--;
+      this.#forgottenUpTo = Math.max(this.#forgottenUpTo, lastId ?? 0, lost ?? 0);
+      for (const subscription of [...this.#subscriptions]) {
+        const cursor = subscription.cursor;
+        const at = cursor.topics.get(membership) ?? membership.from;
+        cursor.topics.delete(membership);
+        const unread = at < membership.log.start ||
+          this.#lastIdIn(membership.log, at, until) !== undefined;
+        if (at < until && unread) subscription.fellBehind();
+      }
+    }
+    this.#memberships = kept;
   }
 }

@@ -96,6 +96,14 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
     }
   }
 
+  /**
+   * Where the subscription is in its mailbox (the mailbox moves it past frames not for it).
+   * @internal
+   */
+  get cursor(): Cursor {
+    return this.#cursor;
+  }
+
   /** Whether the subscription has ended. */
   get closed(): boolean {
     return this.#closed;
@@ -191,15 +199,22 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
    * @internal
    */
   notify(): void {
-    if (this.#mailbox?.isBehind(this.#cursor)) {
-      // Frames this subscriber never read were evicted: it cannot continue without a gap.
-      this.#counters.resynced++;
-      const frame = this.#ending?.frame ?? this.#overflowFrame;
-      this.#ending = undefined;
-      this.end(frame);
-      return;
-    }
-    this.#wake();
+    // Frames this subscriber never read were evicted: it cannot continue without a gap.
+    if (this.#mailbox?.isBehind(this.#cursor)) this.fellBehind();
+    else this.#wake();
+  }
+
+  /**
+   * Ends the subscription as fallen too far behind (frames it had not read are gone): its last
+   * frame is `stream.resync`, or the final frame it was already ending with.
+   * @internal
+   */
+  fellBehind(): void {
+    if (this.#closed) return;
+    this.#counters.resynced++;
+    const frame = this.#ending?.frame ?? this.#overflowFrame;
+    this.#ending = undefined;
+    this.end(frame);
   }
 
   #takeFrame(): Frame | undefined {

@@ -435,3 +435,140 @@ Deno.test("a subscription is ready only while a frame waits, its greeting includ
   assertEquals(subscription.ready, false);
   bus.close();
 });
+
+Deno.test("a room event is stored once, not once per player in the room", () => {
+  const bus = new EventBus({ firstId: 1 });
+  for (let i = 0; i < 100; i++) {
+    bus.open(`p${i}`);
+    bus.joinTopic(`p${i}`, "room:station");
+  }
+  bus.publish(say("x".repeat(1000)), { to: "topic", topic: "room:station" });
+  assertLessOrEqual(bus.stats().historyBytes, 1200);
+  for (let i = 0; i < 100; i++) {
+    using reader = bus.subscribe(`p${i}`, { lastEventId: "0" });
+    assertEquals(reader.pendingFrames, 1);
+  }
+  bus.close();
+});
+
+Deno.test("a player who moved resumes with the old room's frames up to the move, then the new room's, in id order", () => {
+  const bus = new EventBus({ firstId: 1 });
+  for (const player of ["ann", "bob"]) {
+    bus.open(player);
+    bus.joinTopic(player, "room:station");
+  }
+  bus.open("cat");
+  bus.joinTopic("cat", "room:street");
+  const seen = bus.publish(say("seen before the drop"), { to: "topic", topic: "room:station" });
+  bus.publish(say("missed at the station"), { to: "topic", topic: "room:station" });
+  bus.publish(say("a whisper"), { to: "player", key: "ann" });
+  bus.leaveTopic("ann", "room:station");
+  bus.joinTopic("ann", "room:street");
+  bus.publish(say("after she left"), { to: "topic", topic: "room:station" });
+  bus.publish(say("on the street"), { to: "topic", topic: "room:street", except: "cat" });
+  bus.publish(say("hers alone"), { to: "topic", topic: "room:street", except: "ann" });
+  using resumed = bus.subscribe("ann", { lastEventId: String(seen) });
+  assertEquals(resumed.resumed, true);
+  const texts: string[] = [];
+  const ids: number[] = [];
+  for (let frame = resumed.take(); frame !== undefined; frame = resumed.take()) {
+    texts.push(JSON.parse(textOf(frame).split("data: ")[1] ?? "").text);
+    ids.push(frame.id ?? 0);
+  }
+  assertEquals(texts, ["missed at the station", "a whisper", "on the street"]);
+  assertEquals(ids, [...ids].sort((a, b) => a - b));
+  assertEquals(bus.lastIdOf("ann"), ids.at(-1));
+  bus.close();
+});
+
+Deno.test("a speaker whose own words fill the room's history is not taken for fallen behind", async () => {
+  const bus = new EventBus({ firstId: 1, history: { frames: 16, bytes: 1_000_000 } });
+  for (const player of ["ann", "bob"]) {
+    bus.open(player);
+    bus.joinTopic(player, "room:station");
+  }
+  using ann = bus.subscribe("ann");
+  using bob = bus.subscribe("bob");
+  for (let i = 0; i < 100; i++) {
+    bus.publish(say(`n${i}`), { to: "topic", topic: "room:station", except: "ann" });
+    assertEquals((await bob.next()).value?.type, "room.say");
+  }
+  bus.publish(say("to ann at last"), { to: "player", key: "ann" });
+  assertEquals((await ann.next()).value?.type, "room.say");
+  assertEquals(bus.stats().resynced, 0);
+});
+
+Deno.test("a reader that stops reading in a busy room is resynced; the room's history stays bounded", async () => {
+  const bus = new EventBus({ firstId: 1, history: { frames: 16, bytes: 1_000_000 } });
+  for (const player of ["slow", "fast"]) {
+    bus.open(player);
+    bus.joinTopic(player, "room:station");
+  }
+  const slow = bus.subscribe("slow");
+  using fast = bus.subscribe("fast");
+  for (let i = 0; i < 40; i++) {
+    bus.publish(say(`n${i}`), { to: "topic", topic: "room:station" });
+    assertEquals((await fast.next()).done, false);
+  }
+  assertLessOrEqual(bus.stats().historyBytes, 16 * 100);
+  assertEquals((await slow.next()).value?.type, "stream.resync");
+  assertEquals((await slow.next()).done, true);
+  assertEquals(bus.stats().resynced, 1);
+});
+
+Deno.test("rooms left long ago are let go: a resume from before them resyncs, a recent one does not", () => {
+  const bus = new EventBus({ firstId: 1 });
+  bus.open("ann");
+  bus.open("bob");
+  const firstSaid: number[] = [];
+  for (let room = 0; room < 20; room++) {
+    bus.joinTopic("ann", `room:${room}`);
+    bus.joinTopic("bob", `room:${room}`);
+    firstSaid.push(bus.publish(say(`in ${room}`), { to: "topic", topic: `room:${room}` }) ?? 0);
+    bus.publish(say(`still ${room}`), { to: "topic", topic: `room:${room}` });
+    bus.leaveTopic("ann", `room:${room}`);
+  }
+  using tooOld = bus.subscribe("ann", { lastEventId: String(firstSaid[0]) });
+  assertEquals(tooOld.resumed, false);
+  using recent = bus.subscribe("ann", { lastEventId: String(firstSaid[18]) });
+  assertEquals(recent.resumed, true);
+  // "still 18", then both lines of room 19.
+  assertEquals(recent.pendingFrames, 3);
+  // Bob, still in room 19's topic, is not affected by what Ann let go.
+  using bob = bus.subscribe("bob", { lastEventId: String(firstSaid[0]) });
+  assertEquals(bob.resumed, true);
+  bus.close();
+});
+
+Deno.test("a reader that had not finished a room let go is resynced, not silently skipped", async () => {
+  const bus = new EventBus({ firstId: 1 });
+  bus.open("ann");
+  bus.open("bob");
+  const ann = bus.subscribe("ann");
+  for (let room = 0; room < 12; room++) {
+    bus.joinTopic("ann", `room:${room}`);
+    bus.joinTopic("bob", `room:${room}`);
+    bus.publish(say(`in ${room}`), { to: "topic", topic: `room:${room}` });
+    bus.leaveTopic("ann", `room:${room}`);
+  }
+  assertEquals((await ann.next()).value?.type, "stream.resync");
+  assertEquals((await ann.next()).done, true);
+  bus.close();
+});
+
+Deno.test("a player's newest id (saved as their replay floor) stays right after the room's log lets the frame go", () => {
+  const bus = new EventBus({ firstId: 1, history: { frames: 16, bytes: 1_000_000 } });
+  for (const player of ["ann", "bob"]) {
+    bus.open(player);
+    bus.joinTopic(player, "room:station");
+  }
+  const marker = bus.publish(say("marker"), { to: "topic", topic: "room:station" });
+  for (let i = 0; i < 20; i++) {
+    bus.publish(say(`ann's own ${i}`), { to: "topic", topic: "room:station", except: "ann" });
+  }
+  assertEquals(bus.lastIdOf("ann"), marker);
+  bus.leaveTopic("ann", "room:station");
+  assertEquals(bus.lastIdOf("ann"), marker);
+  assertEquals(bus.lastIdOf("bob"), bus.lastId);
+  bus.close();
+});
