@@ -170,11 +170,14 @@ export class Presence implements PlayerPresence {
     const game = this.#game;
     let player = game.player(accountId);
     if (player === undefined) {
-      const record = await this.#store.getPlayer(accountId);
+      // Both reads at once: a crowd connecting together waits one store round trip each, not two.
+      const [record, admin] = await Promise.all([
+        this.#store.getPlayer(accountId),
+        this.#isAdmin(accountId),
+      ]);
       if (record === undefined) {
         throw new PresenceError("no_character", "This account has no character");
       }
-      const admin = await this.#isAdmin(accountId);
       if (this.#hub.closing) throw new PresenceError("closing", "The server is shutting down");
       player = game.player(accountId) ?? game.enter(record, { admin });
     } else if (player.linkdead) {
