@@ -55,7 +55,10 @@ const app = createApp({
       },
       openStream: (viewer, lastEventId) => {
         bus.open(viewer.key);
-        return openEventStream(bus, hub, viewer.key, { player: viewer.name, lastEventId });
+        return openEventStream(bus, hub, viewer.key, {
+          player: viewer.name ?? viewer.key,
+          lastEventId,
+        });
       },
     }),
   ],

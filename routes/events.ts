@@ -7,14 +7,14 @@
 import { type Context, Hono } from "hono";
 import { HttpError } from "../lib/http/errors.ts";
 import { type PlayerPresence, PresenceError } from "../lib/presence/presence.ts";
-import { currentSession, type SessionDeps } from "./session.ts";
+import { currentSessionIds, type SessionDeps } from "./session.ts";
 
 /** The player a stream belongs to. */
 export interface Viewer {
   /** The player's stable key (mailbox key). */
   key: string;
-  /** The player's display name. */
-  name: string;
+  /** The player's display name, when the route knows it (the game's presence knows it anyway). */
+  name?: string;
   /** The login session the stream is opened under, if any (its streams end with it). */
   session?: string;
 }
@@ -72,13 +72,13 @@ function httpErrorFor(error: unknown): unknown {
  */
 export function playerEventsRoutes(deps: PlayerEventsDeps): Hono {
   return eventsRoutes({
+    // The session alone names the player: presence reads the character (and the account's
+    // admin right) as it brings them in, so the account is not read here as well.
     identify: async (c) => {
-      const current = await currentSession(c, deps);
-      return current === undefined ? undefined : {
-        key: current.account.id,
-        name: current.account.name,
-        session: current.sessionKey,
-      };
+      const current = await currentSessionIds(c, deps);
+      return current === undefined
+        ? undefined
+        : { key: current.accountId, session: current.sessionKey };
     },
     openStream: async (viewer, lastEventId) => {
       try {

@@ -73,6 +73,20 @@ export async function currentSession(
 }
 
 /**
+ * The account id and the session's key (see `Session.key`) of the request's session, without
+ * reading the account. (Accounts are never deleted, so a live session's account exists.)
+ */
+export async function currentSessionIds(
+  c: Context,
+  deps: SessionDeps,
+): Promise<{ accountId: string; sessionKey: string } | undefined> {
+  const session = await currentSessionOnly(c, deps);
+  return session === undefined
+    ? undefined
+    : { accountId: session.accountId, sessionKey: session.key };
+}
+
+/**
  * The id of the account the request's session belongs to, without reading the account: what
  * every command needs, on the hottest path. (Accounts are never deleted, so a live session's
  * account exists.)

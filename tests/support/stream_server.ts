@@ -67,7 +67,10 @@ export function startStreamServer(
       },
       openStream: (viewer, lastEventId) => {
         bus.open(viewer.key);
-        return openEventStream(bus, hub, viewer.key, { player: viewer.name, lastEventId });
+        return openEventStream(bus, hub, viewer.key, {
+          player: viewer.name ?? viewer.key,
+          lastEventId,
+        });
       },
     })],
   });
