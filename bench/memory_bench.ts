@@ -21,6 +21,7 @@
 
 import { delay } from "@std/async/delay";
 import { EventBus } from "../lib/bus/event_bus.ts";
+import { SERVER_V8_FLAGS } from "../lib/v8_flags.ts";
 import type { Subscription } from "../lib/bus/subscription.ts";
 import { MythosClock } from "../lib/game/clock.ts";
 import { Game } from "../lib/game/game.ts";
@@ -66,7 +67,7 @@ async function serverStages(): Promise<Record<string, Usage>> {
     args: [
       "run",
       "--allow-all",
-      "--v8-flags=--expose-gc",
+      `--v8-flags=--expose-gc,${SERVER_V8_FLAGS.join(",")}`,
       new URL("memory_server.ts", HERE).pathname,
     ],
     cwd: ROOT.pathname,

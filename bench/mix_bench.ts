@@ -112,7 +112,11 @@ async function measureGame(): Promise<MixResult> {
 
 /** The floor taking `commands` requests at the game's rate, delivering `deliveries` frames. */
 async function measureFloor(commands: number, deliveries: number): Promise<MixResult> {
-  const child = spawnScript("floor_server.ts", [], { env: { PORT: "0" }, verbose });
+  const child = spawnScript("floor_server.ts", [], {
+    env: { PORT: "0" },
+    verbose,
+    server: true,
+  });
   const serverLines = new JsonLines(child.stdout);
   const listening = await serverLines.wait((line) => line.msg === "listening", 30_000, "listening");
   const base = `http://127.0.0.1:${listening.port}`;

@@ -75,8 +75,9 @@ const PROFILE_DIR = Deno.env.get("MYTHOS_BENCH_CPU_PROFILE");
 
 function spawn(script: string, args: string[], env: Record<string, string>): Deno.ChildProcess {
   // The stream reader is the load generator, not a subject: never profiled.
-  const profileDir = script === "sse_load_client.ts" ? undefined : PROFILE_DIR;
-  return spawnScript(script, args, { env, verbose, profileDir });
+  const client = script === "sse_load_client.ts";
+  const profileDir = client ? undefined : PROFILE_DIR;
+  return spawnScript(script, args, { env, verbose, profileDir, server: !client });
 }
 
 /** The delivery figures of a round, from the load client's `received` line and the server's CPU. */

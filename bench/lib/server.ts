@@ -5,6 +5,7 @@
  * @module
  */
 
+import { SERVER_V8_FLAGS_ARGUMENT } from "../../lib/v8_flags.ts";
 import { JsonLines } from "./lines.ts";
 import { cpuMs, rssBytes } from "./proc.ts";
 
@@ -48,6 +49,8 @@ export async function startBenchServer(
       "--allow-all",
       // MYTHOS_BENCH_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there when it exits.
       ...(PROFILE_DIR === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`]),
+      // The server as `deno task start` runs it.
+      SERVER_V8_FLAGS_ARGUMENT,
       new URL("main.ts", ROOT).pathname,
     ],
     cwd: ROOT.pathname,

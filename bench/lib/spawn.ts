@@ -5,6 +5,8 @@
  * @module
  */
 
+import { SERVER_V8_FLAGS_ARGUMENT } from "../../lib/v8_flags.ts";
+
 const BENCH = new URL("../", import.meta.url);
 
 /** How to start a script. */
@@ -15,6 +17,11 @@ export interface SpawnOptions {
   verbose?: boolean;
   /** Have the child write a V8 CPU profile into this directory when it exits. */
   profileDir?: string;
+  /**
+   * The script is a server measured beside the game (the floor, the core): run it with the V8
+   * settings the game runs with, so the comparison is like for like.
+   */
+  server?: boolean;
 }
 
 /** Runs `bench/<script>` with `args`, its stdout piped (its JSON lines). */
@@ -27,7 +34,14 @@ export function spawnScript(
     ? []
     : ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`];
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", ...profile, new URL(script, BENCH).pathname, ...args],
+    args: [
+      "run",
+      "--allow-all",
+      ...profile,
+      ...(options.server ? [SERVER_V8_FLAGS_ARGUMENT] : []),
+      new URL(script, BENCH).pathname,
+      ...args,
+    ],
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",
     stdout: "piped",

@@ -12,6 +12,7 @@
 
 import { delay } from "@std/async/delay";
 import { join } from "@std/path/join";
+import { SERVER_V8_FLAGS_ARGUMENT } from "../v8_flags.ts";
 import { haproxyConfig } from "./haproxy_config.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -212,6 +213,7 @@ export async function runCluster(dataDir = join(ROOT, "data", "cluster")): Promi
         "--allow-read",
         "--allow-write",
         "--allow-sys",
+        SERVER_V8_FLAGS_ARGUMENT,
         join(ROOT, "main.ts"),
       ], env);
       return `http://127.0.0.1:${port}`;
