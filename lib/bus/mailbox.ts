@@ -197,8 +197,11 @@ export class Mailbox {
   isBehind(cursor: Cursor): boolean {
     if (cursor.own < this.#own.start || cursor.all < this.#broadcast.start) return true;
     for (const membership of this.#memberships) {
+      const start = membership.log.start;
+      // Asked on every frame: only a stretch its log has begun to evict can hold a gap.
+      if (start <= membership.from) continue;
       const at = cursor.topics.get(membership) ?? membership.from;
-      if (at < membership.log.start && at < this.#end(membership)) return true;
+      if (at < start && at < this.#end(membership)) return true;
     }
     return false;
   }
@@ -211,6 +214,7 @@ export class Mailbox {
     const own = cursor.own < (until?.own ?? this.#own.end) ? this.#own.at(cursor.own) : undefined;
     let best = own;
     let source: Membership | "own" | "all" | undefined = own === undefined ? undefined : "own";
+    let sourceAt = 0;
     const allEnd = until?.all ?? this.#broadcast.end;
     while (cursor.all < allEnd) {
       const broadcast = this.#broadcast.at(cursor.all);
@@ -237,18 +241,17 @@ export class Mailbox {
           if (best === undefined || (frame.id ?? 0) < (best.id ?? 0)) {
             best = frame;
             source = membership;
+            sourceAt = at;
           }
           break;
         }
         at++;
       }
-      if (at !== start) cursor.topics.set(membership, at);
+      if (at !== start && source !== membership) cursor.topics.set(membership, at);
     }
     if (source === "own") cursor.own++;
     else if (source === "all") cursor.all++;
-    else if (source !== undefined) {
-      cursor.topics.set(source, (cursor.topics.get(source) ?? source.from) + 1);
-    }
+    else if (source !== undefined) cursor.topics.set(source, sourceAt + 1);
     return best;
   }
 
