@@ -331,7 +331,8 @@ export class Mailbox {
    */
   #lostOf(membership: Membership): number | undefined {
     const { log, from } = membership;
-    if (log.start <= from) return undefined;
+    // Nothing of the stretch was evicted (or it held nothing: entered and left between frames).
+    if (log.start <= from || membership.until === from) return undefined;
     // Frames evicted after the recipient left were not in its stretch.
     return Math.min(log.lostUpTo, membership.untilId ?? Infinity);
   }
