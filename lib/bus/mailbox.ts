@@ -35,14 +35,32 @@ export interface Membership {
   untilId: number | undefined;
 }
 
+/** A cursor's place in one topic stretch. */
+export interface TopicPosition {
+  /** The stretch. */
+  readonly membership: Membership;
+  /** Next sequence number in its log. */
+  at: number;
+}
+
 /** A position in a mailbox: the next sequence number in each of the logs it merges. */
 export interface Cursor {
   /** Next sequence number in the mailbox's own log. */
   own: number;
   /** Next sequence number in the shared broadcast log. */
   all: number;
-  /** Next sequence number in each topic stretch (one not listed: its start). */
-  topics: Map<Membership, number>;
+  /**
+   * Where it is in each topic stretch it has not finished (a stretch not listed holds nothing
+   * more for it). A reader caught up in one room has one entry, however many rooms it walked
+   * through: every frame it is handed looks at these alone.
+   */
+  topics: TopicPosition[];
+}
+
+/** `cursor`'s entry for `membership`, if it has one. */
+function positionIn(cursor: Cursor, membership: Membership): TopicPosition | undefined {
+  for (const position of cursor.topics) if (position.membership === membership) return position;
+  return undefined;
 }
 
 /**
@@ -113,7 +131,17 @@ export class Mailbox {
   /** Joins `topic`, whose shared log is `log`; returns whether it was new. */
   addTopic(topic: string, log: FrameLog): boolean {
     if (this.#current(topic) !== undefined) return false;
-    this.#memberships.push({ topic, log, from: log.end, until: undefined, untilId: undefined });
+    const membership: Membership = {
+      topic,
+      log,
+      from: log.end,
+      until: undefined,
+      untilId: undefined,
+    };
+    this.#memberships.push(membership);
+    for (const subscription of this.#subscriptions) {
+      subscription.cursor.topics.push({ membership, at: membership.from });
+    }
     return true;
   }
 
@@ -162,8 +190,22 @@ export class Mailbox {
 
   /** A cursor after everything sent so far: live frames only. */
   cursorAtEnd(): Cursor {
-    const topics = new Map<Membership, number>();
-    for (const membership of this.#memberships) topics.set(membership, this.#end(membership));
+    const topics: TopicPosition[] = [];
+    for (const membership of this.#memberships) {
+      if (membership.until === undefined) topics.push({ membership, at: membership.log.end });
+    }
+    return { own: this.#own.end, all: this.#broadcast.end, topics };
+  }
+
+  /**
+   * The point up to which a draining subscription delivers: everything sent so far, in every
+   * stretch kept (a stretch begun later is not listed: nothing of it is drained).
+   */
+  drainPoint(): Cursor {
+    const topics: TopicPosition[] = [];
+    for (const membership of this.#memberships) {
+      topics.push({ membership, at: this.#end(membership) });
+    }
     return { own: this.#own.end, all: this.#broadcast.end, topics };
   }
 
@@ -177,14 +219,14 @@ export class Mailbox {
     if (lastEventId < this.#forgottenUpTo) return undefined;
     const broadcastEvicted = broadcast.start > this.#broadcastFrom;
     if (broadcastEvicted && lastEventId < broadcast.lostUpTo) return undefined;
-    const topics = new Map<Membership, number>();
+    const topics: TopicPosition[] = [];
     for (const membership of this.#memberships) {
       const { log, from } = membership;
       // Frames of the stretch were evicted: resumable only from after the newest of them.
       const lost = this.#lostOf(membership);
       if (lost !== undefined && lastEventId < lost) return undefined;
-      const at = Math.max(from, log.firstAfter(lastEventId));
-      topics.set(membership, Math.min(at, this.#end(membership)));
+      const at = Math.min(Math.max(from, log.firstAfter(lastEventId)), this.#end(membership));
+      if (membership.until === undefined || at < membership.until) topics.push({ membership, at });
     }
     return {
       own: this.#own.firstAfter(lastEventId),
@@ -196,12 +238,8 @@ export class Mailbox {
   /** Whether frames at or after `cursor` have been evicted: the reader fell too far behind. */
   isBehind(cursor: Cursor): boolean {
     if (cursor.own < this.#own.start || cursor.all < this.#broadcast.start) return true;
-    for (const membership of this.#memberships) {
-      const start = membership.log.start;
-      // Asked on every frame: only a stretch its log has begun to evict can hold a gap.
-      if (start <= membership.from) continue;
-      const at = cursor.topics.get(membership) ?? membership.from;
-      if (at < start && at < this.#end(membership)) return true;
+    for (const { membership, at } of cursor.topics) {
+      if (at < membership.log.start && at < this.#end(membership)) return true;
     }
     return false;
   }
@@ -213,8 +251,7 @@ export class Mailbox {
   next(cursor: Cursor, until?: Cursor): Frame | undefined {
     const own = cursor.own < (until?.own ?? this.#own.end) ? this.#own.at(cursor.own) : undefined;
     let best = own;
-    let source: Membership | "own" | "all" | undefined = own === undefined ? undefined : "own";
-    let sourceAt = 0;
+    let source: TopicPosition | "own" | "all" | undefined = own === undefined ? undefined : "own";
     const allEnd = until?.all ?? this.#broadcast.end;
     while (cursor.all < allEnd) {
       const broadcast = this.#broadcast.at(cursor.all);
@@ -229,29 +266,38 @@ export class Mailbox {
       }
       cursor.all++;
     }
-    for (const membership of this.#memberships) {
+    let finished = false;
+    for (const position of cursor.topics) {
+      const { membership } = position;
       const end = this.#limit(membership, until);
-      let at = cursor.topics.get(membership) ?? membership.from;
-      const start = at;
-      while (at < end) {
-        const frame = membership.log.at(at);
+      while (position.at < end) {
+        const frame = membership.log.at(position.at);
         // An evicted frame (the reader fell behind) stops the stretch here, as it does the others.
         if (frame === undefined) break;
         if (frame.except !== this.key) {
           if (best === undefined || (frame.id ?? 0) < (best.id ?? 0)) {
             best = frame;
-            source = membership;
-            sourceAt = at;
+            source = position;
           }
           break;
         }
-        at++;
+        position.at++;
       }
-      if (at !== start && source !== membership) cursor.topics.set(membership, at);
+      if (membership.until !== undefined && position.at >= membership.until) finished = true;
     }
     if (source === "own") cursor.own++;
     else if (source === "all") cursor.all++;
-    else if (source !== undefined) cursor.topics.set(source, sourceAt + 1);
+    else if (source !== undefined) {
+      source.at++;
+      const left = source.membership.until;
+      if (left !== undefined && source.at >= left) finished = true;
+    }
+    // A stretch of a room left and read to its end holds nothing more for this reader.
+    if (finished) {
+      cursor.topics = cursor.topics.filter(({ membership, at }) =>
+        membership.until === undefined || at < membership.until
+      );
+    }
     return best;
   }
 
@@ -262,9 +308,9 @@ export class Mailbox {
     for (let seq = cursor.all; seq < allEnd; seq++) {
       if (this.#broadcast.at(seq)?.except !== this.key) return true;
     }
-    for (const membership of this.#memberships) {
+    for (const { membership, at } of cursor.topics) {
       const end = this.#limit(membership, until);
-      for (let seq = cursor.topics.get(membership) ?? membership.from; seq < end; seq++) {
+      for (let seq = at; seq < end; seq++) {
         if (membership.log.at(seq)?.except !== this.key) return true;
       }
     }
@@ -285,8 +331,7 @@ export class Mailbox {
     };
     count(this.#own, cursor.own, until?.own ?? this.#own.end);
     count(this.#broadcast, cursor.all, until?.all ?? this.#broadcast.end);
-    for (const membership of this.#memberships) {
-      const at = cursor.topics.get(membership) ?? membership.from;
+    for (const { membership, at } of cursor.topics) {
       count(membership.log, at, this.#limit(membership, until));
     }
     return { frames, bytes };
@@ -307,7 +352,7 @@ export class Mailbox {
     const end = this.#end(membership);
     if (until === undefined) return end;
     // A stretch begun after the drain point holds nothing to drain.
-    return Math.min(end, until.topics.get(membership) ?? membership.from);
+    return Math.min(end, positionIn(until, membership)?.at ?? membership.from);
   }
 
   /** The id of the newest frame for this recipient in `log` from `start` to `end`, if any. */
@@ -347,8 +392,9 @@ export class Mailbox {
       const cursor = subscription.cursor;
       if (membership === undefined) {
         if (cursor.all === seq) cursor.all = seq + 1;
-      } else if ((cursor.topics.get(membership) ?? membership.from) === seq) {
-        cursor.topics.set(membership, seq + 1);
+      } else {
+        const position = positionIn(cursor, membership);
+        if (position?.at === seq) position.at = seq + 1;
       }
     }
   }
@@ -386,8 +432,10 @@ export class Mailbox {
       this.#forgottenUpTo = Math.max(this.#forgottenUpTo, lastId ?? 0, lost ?? 0);
       for (const subscription of [...this.#subscriptions]) {
         const cursor = subscription.cursor;
-        const at = cursor.topics.get(membership) ?? membership.from;
-        cursor.topics.delete(membership);
+        const position = positionIn(cursor, membership);
+        if (position === undefined) continue;
+        cursor.topics = cursor.topics.filter((other) => other !== position);
+        const { at } = position;
         const unread = at < membership.log.start ||
           this.#lastIdIn(membership.log, at, until) !== undefined;
         if (at < until && unread) subscription.fellBehind();

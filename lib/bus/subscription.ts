@@ -181,7 +181,7 @@ export class Subscription implements AsyncIterableIterator<Frame>, AsyncDisposab
    */
   end(frame?: Frame, options: EndOptions = {}): void {
     if (this.#closed || this.#ending !== undefined) return;
-    const drainUntil = options.drain ? this.#mailbox?.cursorAtEnd() : undefined;
+    const drainUntil = options.drain ? this.#mailbox?.drainPoint() : undefined;
     this.#ending = { frame, drainUntil };
     if (drainUntil === undefined) this.#detach();
     this.#wake();

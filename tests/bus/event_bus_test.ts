@@ -572,3 +572,27 @@ Deno.test("a player's newest id (saved as their replay floor) stays right after 
   assertEquals(bus.lastIdOf("bob"), bus.lastId);
   bus.close();
 });
+
+Deno.test("a reader that walked through many rooms and read everything looks at one room per frame", async () => {
+  const bus = new EventBus({ firstId: 1 });
+  bus.open("ann");
+  bus.open("bob");
+  using ann = bus.subscribe("ann");
+  for (let room = 0; room < 6; room++) {
+    bus.joinTopic("ann", `room:${room}`);
+    bus.joinTopic("bob", `room:${room}`);
+    bus.publish(say(`in ${room}`), { to: "topic", topic: `room:${room}` });
+    if (room < 5) bus.leaveTopic("ann", `room:${room}`);
+  }
+  const texts: string[] = [];
+  for (let frame = ann.take(); frame !== undefined; frame = ann.take()) {
+    texts.push(JSON.parse(textOf(frame).split("data: ")[1] ?? "").text);
+  }
+  assertEquals(texts, ["in 0", "in 1", "in 2", "in 3", "in 4", "in 5"]);
+  assertEquals(ann.cursor.topics.map((position) => position.membership.topic), ["room:5"]);
+  // The rooms left are still kept for a reconnect.
+  using resumed = bus.subscribe("ann", { lastEventId: "0" });
+  assertEquals(resumed.resumed, true);
+  assertEquals(resumed.pendingFrames, 6);
+  bus.close();
+});
