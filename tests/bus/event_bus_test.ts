@@ -25,6 +25,38 @@ function textOf(frame: Frame): string {
   return new TextDecoder().decode(frame.bytes);
 }
 
+/** The `text` of every frame available right now, taken without waiting. */
+function takeTexts(subscription: Subscription): string[] {
+  const texts: string[] = [];
+  for (let frame = subscription.take(); frame !== undefined; frame = subscription.take()) {
+    texts.push(JSON.parse(textOf(frame).split("data: ")[1] ?? "").text);
+  }
+  return texts;
+}
+
+/** A bus keeping 16 frames per log, with `players` in the room `room:station`. */
+function stationWith(players: string[]): EventBus {
+  const bus = new EventBus({ firstId: 1, history: { frames: 16, bytes: 1_000_000 } });
+  for (const player of players) {
+    bus.open(player);
+    bus.joinTopic(player, "room:station");
+  }
+  return bus;
+}
+
+/**
+ * Ann and Bob enter rooms 0 to `count - 1` in turn and a line is said in each; Ann leaves each
+ * room before the next (the last one too, with `leaveLast`).
+ */
+function walkRooms(bus: EventBus, count: number, leaveLast: boolean): void {
+  for (let room = 0; room < count; room++) {
+    bus.joinTopic("ann", `room:${room}`);
+    bus.joinTopic("bob", `room:${room}`);
+    bus.publish(say(`in ${room}`), { to: "topic", topic: `room:${room}` });
+    if (leaveLast || room < count - 1) bus.leaveTopic("ann", `room:${room}`);
+  }
+}
+
 Deno.test("publish() reaches one player, a topic (minus except) or everyone", async () => {
   const bus = new EventBus({ firstId: 1 });
   for (const key of ["ann", "bob", "cat"]) bus.open(key);
@@ -482,11 +514,7 @@ Deno.test("a player who moved resumes with the old room's frames up to the move,
 });
 
 Deno.test("a speaker whose own words fill the room's history is not taken for fallen behind", async () => {
-  const bus = new EventBus({ firstId: 1, history: { frames: 16, bytes: 1_000_000 } });
-  for (const player of ["ann", "bob"]) {
-    bus.open(player);
-    bus.joinTopic(player, "room:station");
-  }
+  const bus = stationWith(["ann", "bob"]);
   using ann = bus.subscribe("ann");
   using bob = bus.subscribe("bob");
   for (let i = 0; i < 100; i++) {
@@ -499,11 +527,7 @@ Deno.test("a speaker whose own words fill the room's history is not taken for fa
 });
 
 Deno.test("a reader that stops reading in a busy room is resynced; the room's history stays bounded", async () => {
-  const bus = new EventBus({ firstId: 1, history: { frames: 16, bytes: 1_000_000 } });
-  for (const player of ["slow", "fast"]) {
-    bus.open(player);
-    bus.joinTopic(player, "room:station");
-  }
+  const bus = stationWith(["slow", "fast"]);
   const slow = bus.subscribe("slow");
   using fast = bus.subscribe("fast");
   for (let i = 0; i < 40; i++) {
@@ -545,23 +569,14 @@ Deno.test("a reader that had not finished a room let go is resynced, not silentl
   bus.open("ann");
   bus.open("bob");
   const ann = bus.subscribe("ann");
-  for (let room = 0; room < 12; room++) {
-    bus.joinTopic("ann", `room:${room}`);
-    bus.joinTopic("bob", `room:${room}`);
-    bus.publish(say(`in ${room}`), { to: "topic", topic: `room:${room}` });
-    bus.leaveTopic("ann", `room:${room}`);
-  }
+  walkRooms(bus, 12, true);
   assertEquals((await ann.next()).value?.type, "stream.resync");
   assertEquals((await ann.next()).done, true);
   bus.close();
 });
 
 Deno.test("a player's newest id (saved as their replay floor) stays right after the room's log lets the frame go", () => {
-  const bus = new EventBus({ firstId: 1, history: { frames: 16, bytes: 1_000_000 } });
-  for (const player of ["ann", "bob"]) {
-    bus.open(player);
-    bus.joinTopic(player, "room:station");
-  }
+  const bus = stationWith(["ann", "bob"]);
   const marker = bus.publish(say("marker"), { to: "topic", topic: "room:station" });
   for (let i = 0; i < 20; i++) {
     bus.publish(say(`ann's own ${i}`), { to: "topic", topic: "room:station", except: "ann" });
@@ -573,22 +588,13 @@ Deno.test("a player's newest id (saved as their replay floor) stays right after 
   bus.close();
 });
 
-Deno.test("a reader that walked through many rooms and read everything looks at one room per frame", async () => {
+Deno.test("a reader that walked through many rooms and read everything looks at one room per frame", () => {
   const bus = new EventBus({ firstId: 1 });
   bus.open("ann");
   bus.open("bob");
   using ann = bus.subscribe("ann");
-  for (let room = 0; room < 6; room++) {
-    bus.joinTopic("ann", `room:${room}`);
-    bus.joinTopic("bob", `room:${room}`);
-    bus.publish(say(`in ${room}`), { to: "topic", topic: `room:${room}` });
-    if (room < 5) bus.leaveTopic("ann", `room:${room}`);
-  }
-  const texts: string[] = [];
-  for (let frame = ann.take(); frame !== undefined; frame = ann.take()) {
-    texts.push(JSON.parse(textOf(frame).split("data: ")[1] ?? "").text);
-  }
-  assertEquals(texts, ["in 0", "in 1", "in 2", "in 3", "in 4", "in 5"]);
+  walkRooms(bus, 6, false);
+  assertEquals(takeTexts(ann), ["in 0", "in 1", "in 2", "in 3", "in 4", "in 5"]);
   assertEquals(ann.cursor.topics.map((position) => position.membership.topic), ["room:5"]);
   // The rooms left are still kept for a reconnect.
   using resumed = bus.subscribe("ann", { lastEventId: "0" });
