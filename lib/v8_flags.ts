@@ -6,7 +6,8 @@
  * each time the bytes that survive its scavenges add up to its size. A server that keeps a few
  * kilobytes per connection reaches one doubling more than a bare server does, and with V8's default
  * cap the game's young generation grew to ~55 MB at 1,000 players where a bare `Deno.serve` stays
- * at ~28 MB — 27 KiB of RSS per player for no speed (bench/RESULTS.md, "The young generation").
+ * at ~28 MB — 27 KiB of RSS per player for no speed (bench/RESULTS.md, "A room's lines stored
+ * once; the young generation capped").
  * Capped, it stays where the bare server's does, and the bare server is unchanged by the same cap.
  *
  * @module
